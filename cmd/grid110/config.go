@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"grid110/internal/postgres"
+)
+
+// config is every setting, from the environment with flags on top. This is
+// the only place that reads either.
+type config struct {
+	DatabaseURL      string
+	Addr             string
+	LogLevel         string
+	LogFormat        string
+	RequestTimeout   time.Duration
+	StatementTimeout time.Duration
+	ShutdownTimeout  time.Duration
+	MaxBatch         int
+	ReloadPoll       time.Duration
+}
+
+// loadConfig reads defaults from the environment.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		DatabaseURL:      getenv("DATABASE_URL"),
+		Addr:             or(getenv("GRID110_ADDR"), ":8080"),
+		LogLevel:         or(getenv("GRID110_LOG_LEVEL"), "info"),
+		LogFormat:        or(getenv("GRID110_LOG_FORMAT"), "text"),
+		RequestTimeout:   30 * time.Second,
+		StatementTimeout: 30 * time.Second,
+		ShutdownTimeout:  15 * time.Second,
+		MaxBatch:         10000,
+		ReloadPoll:       30 * time.Second,
+	}
+	var err error
+	for _, d := range []struct {
+		env string
+		dst *time.Duration
+	}{{"GRID110_REQUEST_TIMEOUT", &c.RequestTimeout}, {"GRID110_STATEMENT_TIMEOUT", &c.StatementTimeout},
+		{"GRID110_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout}, {"GRID110_RELOAD_POLL", &c.ReloadPoll}} {
+		if v := getenv(d.env); v != "" {
+			if *d.dst, err = time.ParseDuration(v); err != nil || *d.dst <= 0 {
+				return c, fmt.Errorf("%s=%q is not a positive duration such as 30s", d.env, v)
+			}
+		}
+	}
+	if v := getenv("GRID110_MAX_BATCH"); v != "" {
+		if c.MaxBatch, err = strconv.Atoi(v); err != nil || c.MaxBatch < 1 {
+			return c, fmt.Errorf("GRID110_MAX_BATCH=%q is not a positive whole number", v)
+		}
+	}
+	return c, nil
+}
+
+// dbFlag adds --database to fs.
+func (c *config) dbFlag(fs *flag.FlagSet) {
+	fs.StringVar(&c.DatabaseURL, "database", c.DatabaseURL, "PostgreSQL URL (env DATABASE_URL)")
+}
+
+// logger builds the one logger, writing to w.
+func (c config) logger(w io.Writer) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, fmt.Errorf("GRID110_LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch strings.ToLower(c.LogFormat) {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("GRID110_LOG_FORMAT=%q: want text or json", c.LogFormat)
+}
+
+// open connects to the configured database.
+func (c config) open(ctx context.Context) (*pgxpool.Pool, error) {
+	if c.DatabaseURL == "" {
+		return nil, fmt.Errorf("no database: set DATABASE_URL or --database (make run does this for you)")
+	}
+	return postgres.Open(ctx, c.DatabaseURL, c.StatementTimeout)
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// parse parses a subcommand's flags, allowing flags after positional
+// arguments ("import grids FILE --level district").
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, errUsage
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}

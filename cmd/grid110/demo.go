@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"grid110/internal/demo"
+	"grid110/internal/postgres"
+	"grid110/migrations"
+)
+
+// demoCmd loads the demo city: Zhangzhou's real districts and counties,
+// generated townships, communities, compounds, teams and a year of reports.
+func demoCmd(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.dbFlag(fs)
+	seed := fs.Int64("seed", 1, "random seed: the same seed (and --until) gives the same city")
+	reports := fs.Int("reports", 200000, "number of reports to generate over the year before --until")
+	until := fs.String("until", "", "last day of the generated year, YYYY-MM-DD (default: today)")
+	ifEmpty := fs.Bool("if-empty", false, "do nothing when grids are already loaded")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	end := time.Now().In(chinaTime).Truncate(24 * time.Hour)
+	if *until != "" {
+		t, err := time.ParseInLocation("2006-01-02", *until, chinaTime)
+		if err != nil {
+			return fmt.Errorf("--until %q: want YYYY-MM-DD", *until)
+		}
+		end = t
+	}
+	end = end.Add(24 * time.Hour)
+	pool, err := cfg.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := postgres.Migrate(ctx, pool, migrations.FS, log); err != nil {
+		return err
+	}
+	store := postgres.NewStore(pool)
+	empty, err := demo.Empty(ctx, store)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		if *ifEmpty {
+			log.Info("grids already loaded; demo city not loaded again")
+			return nil
+		}
+		return fmt.Errorf("the database already holds grids; load the demo into an empty database (or use --if-empty)")
+	}
+	sum, err := demo.Load(ctx, store, demo.Options{Seed: *seed, Reports: *reports, Until: end, Log: log})
+	if err != nil {
+		return err
+	}
+	log.Info("demo city loaded", "grids", sum.Grids, "teams", sum.Teams, "reports", sum.Reports, "took", sum.Took.Round(time.Second))
+	return nil
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)

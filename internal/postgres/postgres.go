@@ -1,0 +1,119 @@
+// Package postgres is grid110's store: the pgx pool, the migrations and all
+// domain SQL, mapping rows to and from internal/grid110 types.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"grid110/internal/grid110"
+)
+
+// Open connects a pool to url. statementTimeout bounds every statement on
+// the server side, because context cancellation is best effort.
+func Open(ctx context.Context, url string, statementTimeout time.Duration) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	if statementTimeout > 0 {
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = fmt.Sprint(statementTimeout.Milliseconds())
+	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = "grid110"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to database %s: %w", cfg.ConnConfig.Database, err)
+	}
+	return pool, nil
+}
+
+// migrationProvider builds goose's provider over fsys, with a Postgres
+// session lock so that two instances starting at once cannot race.
+func migrationProvider(pool *pgxpool.Pool, fsys fs.FS) (*goose.Provider, func() error, error) {
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, nil, err
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithSessionLocker(locker))
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("load migrations: %w", err)
+	}
+	return p, db.Close, nil
+}
+
+// Migrate applies every pending migration in fsys.
+func Migrate(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS, log *slog.Logger) error {
+	p, closeDB, err := migrationProvider(pool, fsys)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	res, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, r := range res {
+		log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration.Round(time.Millisecond))
+	}
+	return nil
+}
+
+// MigrationsPending reports whether fsys holds migrations not yet applied.
+func MigrationsPending(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS) (bool, error) {
+	p, closeDB, err := migrationProvider(pool, fsys)
+	if err != nil {
+		return false, err
+	}
+	defer closeDB()
+	return p.HasPending(ctx)
+}
+
+// Store runs grid110's SQL over a pool.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// NewStore returns a store over pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Pool returns the store's pool, for health checks and listeners.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// translate maps driver errors to domain errors by SQLSTATE.
+func translate(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, grid110.ErrNotFound)
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505": // unique_violation
+			return fmt.Errorf("%s: %w (%s)", what, grid110.ErrConflict, pe.ConstraintName)
+		case "23503": // foreign_key_violation
+			return fmt.Errorf("%s: %w: %s", what, grid110.ErrInvalid, pe.Detail)
+		case "23514", "22P02", "22023": // check_violation, invalid_text_representation, invalid_parameter_value
+			return fmt.Errorf("%s: %w: %s", what, grid110.ErrInvalid, pe.Message)
+		}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

@@ -1,0 +1,28 @@
+package server
+
+import (
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// routes is the whole API on one screen.
+func (s *Server) routes(reg *prometheus.Registry) {
+	e := s.echo
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+
+	api := e.Group("/api/v1")
+	api.GET("/openapi.json", s.openAPI)
+	api.GET("/locate", s.getLocate)
+	api.POST("/locate", s.postLocate)
+	api.POST("/locate/batch", s.postLocateBatch)
+	api.POST("/reports", s.createReport)
+	api.GET("/reports", s.listReports)
+	api.GET("/reports/:id", s.getReport)
+	api.GET("/grids", s.listGrids)
+	api.GET("/grids/:id", s.getGrid)
+	api.GET("/teams", s.listTeams)
+	api.GET("/categories", s.listCategories)
+}
