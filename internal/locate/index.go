@@ -28,6 +28,10 @@
 // a PostGIS compiled with FMA contraction (GCC on arm64) rounds side
 // differently.
 //
+// Away from edges the answer is the exact geometric one. Only for points within
+// float rounding (about 1e-15 relative) of an edge, where PostGIS's own answer
+// is a rounding artefact too, can the two differ.
+//
 // The rings of all parts and holes of an entry are combined with the even-odd
 // rule. For valid (multi)polygons (parts with disjoint interiors, holes inside
 // their shell), which ST_MakeValid guarantees, that is the same as PostGIS's
@@ -42,10 +46,10 @@
 //
 // Each level has its own square grid of 2^k × 2^k cells over the bound of
 // its entries, with k chosen from the number of edges in the level. A cell
-// whose clipped edges are still many (more than leafEdges) is split again as a
-// quadtree (2×2 per node, at most maxExtraDepth more levels), so dense spots do
-// not slow the index down. A leaf (a cell or quadtree node that is not split)
-// has:
+// whose clipped edges are still many (more than ixLeafEdges) is split again
+// as a quadtree (2×2 per node, at most ixMaxExtraDepth more levels), so dense
+// spots do not slow the index down. A leaf (a cell or quadtree node that is
+// not split) has:
 //
 //   - a reference point r inside the leaf that is on no edge of any entry of
 //     the leaf, chosen as far from the edges as a few tries allow;
@@ -60,8 +64,9 @@
 // values as their bits), a leaf's items and their edges right behind its
 // header. A query then costs one random memory access for the grid cell and
 // one for the leaf, whose few cache lines are read in order, instead of
-// chasing leaf → items → edges through separate arrays. At a few hundred
-// nanoseconds a point this index is bound by memory latency, not arithmetic.
+// chasing leaf → items → edges through separate arrays. At 100-200 ns a
+// point (a few tens when cached) the index is bound by memory latency, not
+// arithmetic.
 //
 // # Point test
 //
@@ -119,7 +124,7 @@ type Entry struct {
 type Index struct {
 	n      int
 	bound  orb.Bound
-	levels []level // by depth descending
+	levels []ixLevel // by depth descending
 	// data holds all leaves. A leaf at offset o is
 	//
 	//	data[o], data[o+1]    reference point rx, ry (float64 bits)
@@ -136,21 +141,21 @@ type Index struct {
 
 // Tuning constants.
 const (
-	// leafEdges is the largest number of edges (all entries together) a cell
+	// ixLeafEdges is the largest number of edges (all entries together) a cell
 	// keeps before it is split again as a quadtree.
-	leafEdges = 24
-	// maxExtraDepth bounds the quadtree below a grid cell: edges that meet
+	ixLeafEdges = 24
+	// ixMaxExtraDepth bounds the quadtree below a grid cell: edges that meet
 	// in one point (many polygons sharing a vertex) cannot be split apart.
-	maxExtraDepth = 8
-	// maxGridLog2 bounds the per-level grid to 2^10 × 2^10 cells.
-	maxGridLog2 = 10
-	// edgesPerCell is the number of edges per grid cell the grid size aims
+	ixMaxExtraDepth = 8
+	// ixMaxGridLog2 bounds the per-level grid to 2^10 × 2^10 cells.
+	ixMaxGridLog2 = 10
+	// ixEdgesPerCell is the number of edges per grid cell the grid size aims
 	// for (over the level's square bound).
-	edgesPerCell = 2
+	ixEdgesPerCell = 2
 )
 
 // level is the grid for all entries of one depth.
-type level struct {
+type ixLevel struct {
 	depth int
 	// bound of the level's entries; points outside it are skipped.
 	minX, minY, maxX, maxY float64
@@ -160,12 +165,12 @@ type level struct {
 	// cells[cy*g+cx]: >= 0 offset of a leaf in Index.data, -1 empty,
 	// <= -2 quadtree node -c-2.
 	cells []int32
-	nodes []qnode
+	nodes []ixNode
 }
 
 // qnode is a quadtree split: child[k] for k = (x >= mx) | (y >= my)<<1, with
-// the same codes as level.cells.
-type qnode struct {
+// the same codes as ixLevel.cells.
+type ixNode struct {
 	mx, my float64
 	child  [4]int32
 }
@@ -173,12 +178,12 @@ type qnode struct {
 // side is PostGIS's determineSide(a, b, q): > 0 when q is left of a→b, 0 when
 // collinear. The conversions keep the compiler from fusing into FMA, which
 // would change the rounding (and which results are exactly zero).
-func side(ax, ay, bx, by, qx, qy float64) float64 {
+func ixSide(ax, ay, bx, by, qx, qy float64) float64 {
 	return float64((bx-ax)*(qy-ay)) - float64((qx-ax)*(by-ay))
 }
 
 // inBox reports whether q is in the closed bounding box of edge a–b.
-func inBox(ax, ay, bx, by, qx, qy float64) bool {
+func ixInBox(ax, ay, bx, by, qx, qy float64) bool {
 	if ax > bx {
 		ax, bx = bx, ax
 	}
@@ -191,13 +196,13 @@ func inBox(ax, ay, bx, by, qx, qy float64) bool {
 // crosses reports whether edge a→b crosses segment q→r, for q and r not on
 // the edge, with the perturbation rule of the package comment. oq is
 // side(a, b, q).
-func crosses(ax, ay, bx, by, oq, qx, qy, rx, ry float64) bool {
-	or := side(ax, ay, bx, by, rx, ry)
+func ixCrosses(ax, ay, bx, by, oq, qx, qy, rx, ry float64) bool {
+	or := ixSide(ax, ay, bx, by, rx, ry)
 	if !((oq > 0 && or < 0) || (oq < 0 && or > 0)) {
 		return false
 	}
-	sa := side(qx, qy, rx, ry, ax, ay) >= 0
-	sb := side(qx, qy, rx, ry, bx, by) >= 0
+	sa := ixSide(qx, qy, rx, ry, ax, ay) >= 0
+	sb := ixSide(qx, qy, rx, ry, bx, by) >= 0
 	return sa != sb
 }
 
@@ -206,7 +211,7 @@ func crosses(ax, ay, bx, by, oq, qx, qy, rx, ry float64) bool {
 func NewIndex(entries []Entry) *Index {
 	ix := &Index{n: len(entries), bound: orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{-1, -1}}}
 
-	var leaves leafData
+	var leaves ixLeafData
 	// Depth descending, id ascending, input order for equal ids.
 	order := make([]int, len(entries))
 	for i := range order {
@@ -258,7 +263,7 @@ func (ix *Index) Deepest(p orb.Point) (id int64, ok bool) {
 		for ; n > 0; n-- {
 			id, h := int64(d[0]), d[1]
 			ne := 4 * int(h>>1)
-			if ne == 0 || covers(d[2:2+ne], h&1 != 0, rx, ry, x, y) {
+			if ne == 0 || ixCovers(d[2:2+ne], h&1 != 0, rx, ry, x, y) {
 				return id, true
 			}
 			d = d[2+ne:]
@@ -283,7 +288,7 @@ func (ix *Index) Covering(dst []int64, p orb.Point) []int64 {
 		for ; n > 0; n-- {
 			id, h := int64(d[0]), d[1]
 			ne := 4 * int(h>>1)
-			if ne == 0 || covers(d[2:2+ne], h&1 != 0, rx, ry, x, y) {
+			if ne == 0 || ixCovers(d[2:2+ne], h&1 != 0, rx, ry, x, y) {
 				dst = append(dst, id)
 			}
 			d = d[2+ne:]
@@ -293,7 +298,7 @@ func (ix *Index) Covering(dst []int64, p orb.Point) []int64 {
 }
 
 // locate returns the offset of the leaf holding (x, y) or -1.
-func (lv *level) locate(x, y float64) int32 {
+func (lv *ixLevel) locate(x, y float64) int32 {
 	// Written so that NaN fails.
 	if !(x >= lv.minX && x <= lv.maxX && y >= lv.minY && y <= lv.maxY) {
 		return -1
@@ -319,7 +324,7 @@ func (lv *level) locate(x, y float64) int32 {
 
 // covers runs the point test of the package comment: edges holds an item's
 // edges (4 words each), rIn the status of the reference point (rx, ry).
-func covers(edges []uint64, rIn bool, rx, ry, qx, qy float64) bool {
+func ixCovers(edges []uint64, rIn bool, rx, ry, qx, qy float64) bool {
 	// Bounding box of segment q→r: an edge outside it can neither hold q
 	// nor cross the segment.
 	x0, x1 := min(qx, rx), max(qx, rx)
@@ -332,16 +337,16 @@ func covers(edges []uint64, rIn bool, rx, ry, qx, qy float64) bool {
 			(ay < y0 && by < y0) || (ay > y1 && by > y1) {
 			continue
 		}
-		oq := side(ax, ay, bx, by, qx, qy)
+		oq := ixSide(ax, ay, bx, by, qx, qy)
 		if oq == 0 {
-			if inBox(ax, ay, bx, by, qx, qy) {
+			if ixInBox(ax, ay, bx, by, qx, qy) {
 				return true
 			}
 			// On the line of the edge but not on the edge: q and r are
 			// not strictly on opposite sides, no crossing.
 			continue
 		}
-		if crosses(ax, ay, bx, by, oq, qx, qy, rx, ry) {
+		if ixCrosses(ax, ay, bx, by, oq, qx, qy, rx, ry) {
 			in = !in
 		}
 	}
@@ -352,36 +357,36 @@ func covers(edges []uint64, rIn bool, rx, ry, qx, qy float64) bool {
 // Build
 
 // seg is an edge a→b in the ring's own direction.
-type seg struct {
+type ixSeg struct {
 	ax, ay, bx, by float64
 }
 
-func (s *seg) onEdge(qx, qy float64) bool {
-	return side(s.ax, s.ay, s.bx, s.by, qx, qy) == 0 && inBox(s.ax, s.ay, s.bx, s.by, qx, qy)
+func (s *ixSeg) onEdge(qx, qy float64) bool {
+	return ixSide(s.ax, s.ay, s.bx, s.by, qx, qy) == 0 && ixInBox(s.ax, s.ay, s.bx, s.by, qx, qy)
 }
 
 // bitem is an item during the build: entry e of the level, whether the
 // node's reference point is inside it, and its edges meeting the node.
-type bitem struct {
+type ixItem struct {
 	e     int32
 	in    bool
 	edges []int32
 }
 
-type rect struct{ x0, y0, x1, y1 float64 }
+type ixRect struct{ x0, y0, x1, y1 float64 }
 
-type builder struct {
+type ixBuilder struct {
 	ix     *Index
-	leaves *leafData
-	lv     *level
+	leaves *ixLeafData
+	lv     *ixLevel
 	ids    []int64 // per level entry
-	segs   []seg   // all edges of the level
+	segs   []ixSeg // all edges of the level
 	eps    float64
 	cw     float64 // grid cell width
 }
 
-func (ix *Index) buildLevel(group []*Entry, leaves *leafData) {
-	b := &builder{ix: ix, leaves: leaves}
+func (ix *Index) buildLevel(group []*Entry, leaves *ixLeafData) {
+	b := &ixBuilder{ix: ix, leaves: leaves}
 	nseg := 0
 	for _, e := range group {
 		for _, poly := range e.Geom {
@@ -390,7 +395,7 @@ func (ix *Index) buildLevel(group []*Entry, leaves *leafData) {
 			}
 		}
 	}
-	b.segs = make([]seg, 0, nseg)
+	b.segs = make([]ixSeg, 0, nseg)
 	owner := make([]int32, 0, nseg) // entry of each edge
 	minX, minY := math.Inf(1), math.Inf(1)
 	maxX, maxY := math.Inf(-1), math.Inf(-1)
@@ -408,12 +413,12 @@ func (ix *Index) buildLevel(group []*Entry, leaves *leafData) {
 					if i+1 < n {
 						q = ring[i+1]
 					}
-					if !finite(p) || !finite(q) || p == q {
+					if !ixFinite(p) || !ixFinite(q) || p == q {
 						continue // as PostGIS: no zero-length or non-finite edges
 					}
 					minX, maxX = math.Min(minX, p[0]), math.Max(maxX, p[0])
 					minY, maxY = math.Min(minY, p[1]), math.Max(maxY, p[1])
-					b.segs = append(b.segs, seg{p[0], p[1], q[0], q[1]})
+					b.segs = append(b.segs, ixSeg{p[0], p[1], q[0], q[1]})
 					owner = append(owner, ei)
 				}
 			}
@@ -432,9 +437,9 @@ func (ix *Index) buildLevel(group []*Entry, leaves *leafData) {
 	if !(span > 0) || math.IsInf(span, 0) {
 		span = math.Max(1e-9, math.Abs(minX)*1e-12)
 	}
-	// Grid size: about edgesPerCell edges per cell over the square.
+	// Grid size: about ixEdgesPerCell edges per cell over the square.
 	k := 0
-	for k < maxGridLog2 && (1<<(2*k))*edgesPerCell < len(b.segs) {
+	for k < ixMaxGridLog2 && (1<<(2*k))*ixEdgesPerCell < len(b.segs) {
 		k++
 	}
 	g := 1 << k
@@ -444,7 +449,7 @@ func (ix *Index) buildLevel(group []*Entry, leaves *leafData) {
 	mag := math.Max(math.Max(math.Abs(minX), math.Abs(maxX)), math.Max(math.Abs(minY), math.Abs(maxY)))
 	b.eps = span*1e-9 + mag*1e-12
 
-	ix.levels = append(ix.levels, level{
+	ix.levels = append(ix.levels, ixLevel{
 		depth: group[0].Depth,
 		minX:  minX, minY: minY, maxX: maxX, maxY: maxY,
 		ox: minX, oy: minY, inv: float64(g) / span, g: g,
@@ -461,15 +466,15 @@ func (ix *Index) buildLevel(group []*Entry, leaves *leafData) {
 	for i := range all {
 		all[i] = int32(i)
 	}
-	rx, ry := b.reference(rect{minX, minY, minX + span, minY + span}, all)
-	items := make([]bitem, len(b.ids))
+	rx, ry := b.reference(ixRect{minX, minY, minX + span, minY + span}, all)
+	items := make([]ixItem, len(b.ids))
 	for i := range items {
 		items[i].e = int32(i)
 	}
 	for i, s := range b.segs {
 		it := &items[owner[i]]
 		it.edges = append(it.edges, int32(i))
-		o := side(s.ax, s.ay, s.bx, s.by, rx, ry)
+		o := ixSide(s.ax, s.ay, s.bx, s.by, rx, ry)
 		if (s.ay <= ry && s.by > ry && o > 0) || (s.by <= ry && s.ay > ry && o < 0) {
 			it.in = !it.in
 		}
@@ -477,13 +482,13 @@ func (ix *Index) buildLevel(group []*Entry, leaves *leafData) {
 	b.fill(0, 0, g, rx, ry, items)
 }
 
-func finite(p orb.Point) bool {
+func ixFinite(p orb.Point) bool {
 	return !math.IsNaN(p[0]) && !math.IsInf(p[0], 0) && !math.IsNaN(p[1]) && !math.IsInf(p[1], 0)
 }
 
 // cellRect is the rectangle of grid cells [cx, cx+n) × [cy, cy+n).
-func (b *builder) cellRect(cx, cy, n int) rect {
-	return rect{
+func (b *ixBuilder) cellRect(cx, cy, n int) ixRect {
+	return ixRect{
 		b.lv.ox + float64(cx)*b.cw, b.lv.oy + float64(cy)*b.cw,
 		b.lv.ox + float64(cx+n)*b.cw, b.lv.oy + float64(cy+n)*b.cw,
 	}
@@ -491,7 +496,7 @@ func (b *builder) cellRect(cx, cy, n int) rect {
 
 // fill builds the block of grid cells [cx, cx+n) × [cy, cy+n) whose
 // reference point is (rx, ry).
-func (b *builder) fill(cx, cy, n int, rx, ry float64, items []bitem) {
+func (b *ixBuilder) fill(cx, cy, n int, rx, ry float64, items []ixItem) {
 	if len(items) == 0 {
 		return
 	}
@@ -500,7 +505,7 @@ func (b *builder) fill(cx, cy, n int, rx, ry float64, items []bitem) {
 		b.lv.cells[cy*g+cx] = b.node(b.cellRect(cx, cy, 1), rx, ry, items, 0)
 		return
 	}
-	if totalEdges(items) == 0 {
+	if ixTotalEdges(items) == 0 {
 		// Only full entries: one shared leaf for the whole block.
 		l := b.leaf(rx, ry, items)
 		for y := cy; y < cy+n; y++ {
@@ -519,11 +524,11 @@ func (b *builder) fill(cx, cy, n int, rx, ry float64, items []bitem) {
 }
 
 // node builds a leaf or a quadtree below a grid cell and returns its code.
-func (b *builder) node(r rect, rx, ry float64, items []bitem, extra int) int32 {
+func (b *ixBuilder) node(r ixRect, rx, ry float64, items []ixItem, extra int) int32 {
 	if len(items) == 0 {
 		return -1
 	}
-	if totalEdges(items) <= leafEdges || extra >= maxExtraDepth {
+	if ixTotalEdges(items) <= ixLeafEdges || extra >= ixMaxExtraDepth {
 		return b.leaf(rx, ry, items)
 	}
 	mx, my := r.x0+(r.x1-r.x0)/2, r.y0+(r.y1-r.y0)/2
@@ -531,8 +536,8 @@ func (b *builder) node(r rect, rx, ry float64, items []bitem, extra int) int32 {
 		return b.leaf(rx, ry, items) // too small to split in float64
 	}
 	ni := len(b.lv.nodes)
-	b.lv.nodes = append(b.lv.nodes, qnode{mx: mx, my: my})
-	subs := [4]rect{
+	b.lv.nodes = append(b.lv.nodes, ixNode{mx: mx, my: my})
+	subs := [4]ixRect{
 		{r.x0, r.y0, mx, my}, {mx, r.y0, r.x1, my},
 		{r.x0, my, mx, r.y1}, {mx, my, r.x1, r.y1},
 	}
@@ -544,7 +549,7 @@ func (b *builder) node(r rect, rx, ry float64, items []bitem, extra int) int32 {
 	return int32(-ni - 2)
 }
 
-func totalEdges(items []bitem) int {
+func ixTotalEdges(items []ixItem) int {
 	n := 0
 	for i := range items {
 		n += len(items[i].edges)
@@ -554,9 +559,9 @@ func totalEdges(items []bitem) int {
 
 // child derives the reference point and items of sub-rectangle r from the
 // parent's reference point (px, py) and items.
-func (b *builder) child(r rect, px, py float64, items []bitem) (float64, float64, []bitem) {
-	grown := rect{r.x0 - b.eps, r.y0 - b.eps, r.x1 + b.eps, r.y1 + b.eps}
-	all := make([]int32, 0, totalEdges(items))
+func (b *ixBuilder) child(r ixRect, px, py float64, items []ixItem) (float64, float64, []ixItem) {
+	grown := ixRect{r.x0 - b.eps, r.y0 - b.eps, r.x1 + b.eps, r.y1 + b.eps}
+	all := make([]int32, 0, ixTotalEdges(items))
 	cut := make([]int, len(items)+1)
 	for i := range items {
 		for _, e := range items[i].edges {
@@ -569,7 +574,7 @@ func (b *builder) child(r rect, px, py float64, items []bitem) (float64, float64
 	rx, ry := b.reference(r, all)
 	x0, x1 := min(px, rx), max(px, rx)
 	y0, y1 := min(py, ry), max(py, ry)
-	var out []bitem
+	var out []ixItem
 	for i := range items {
 		in := items[i].in
 		for _, e := range items[i].edges {
@@ -578,8 +583,8 @@ func (b *builder) child(r rect, px, py float64, items []bitem) (float64, float64
 				(s.ay < y0 && s.by < y0) || (s.ay > y1 && s.by > y1) {
 				continue
 			}
-			oq := side(s.ax, s.ay, s.bx, s.by, px, py)
-			if oq != 0 && crosses(s.ax, s.ay, s.bx, s.by, oq, px, py, rx, ry) {
+			oq := ixSide(s.ax, s.ay, s.bx, s.by, px, py)
+			if oq != 0 && ixCrosses(s.ax, s.ay, s.bx, s.by, oq, px, py, rx, ry) {
 				in = !in
 			}
 		}
@@ -587,14 +592,14 @@ func (b *builder) child(r rect, px, py float64, items []bitem) (float64, float64
 		if len(edges) == 0 && !in {
 			continue
 		}
-		out = append(out, bitem{e: items[i].e, in: in, edges: edges})
+		out = append(out, ixItem{e: items[i].e, in: in, edges: edges})
 	}
 	return rx, ry, out
 }
 
 // leaf appends a leaf to the leaf data and returns its offset, or -1 when no
 // entry meets it.
-func (b *builder) leaf(rx, ry float64, items []bitem) int32 {
+func (b *ixBuilder) leaf(rx, ry float64, items []ixItem) int32 {
 	n, words := 0, 3
 	for _, it := range items {
 		if len(it.edges) > 0 || it.in {
@@ -637,13 +642,13 @@ func (b *builder) leaf(rx, ry float64, items []bitem) int32 {
 
 // leafData collects leaf records in chunks during the build, so the final
 // array is allocated once at its exact size.
-type leafData struct {
+type ixLeafData struct {
 	chunks [][]uint64
 	cur    []uint64
 	done   int // words in chunks
 }
 
-func (ls *leafData) join() []uint64 {
+func (ls *ixLeafData) join() []uint64 {
 	out := make([]uint64, 0, ls.done+len(ls.cur))
 	for _, c := range ls.chunks {
 		out = append(out, c...)
@@ -653,7 +658,7 @@ func (ls *leafData) join() []uint64 {
 
 // meets reports whether edge s meets rectangle r (conservatively: float
 // rounding only adds edges).
-func (s *seg) meets(r rect) bool {
+func (s *ixSeg) meets(r ixRect) bool {
 	x0, x1 := min(s.ax, s.bx), max(s.ax, s.bx)
 	y0, y1 := min(s.ay, s.by), max(s.ay, s.by)
 	if x1 < r.x0 || x0 > r.x1 || y1 < r.y0 || y0 > r.y1 {
@@ -665,16 +670,16 @@ func (s *seg) meets(r rect) bool {
 	}
 	// The bounding boxes overlap: the edge meets the rectangle unless all
 	// four corners are strictly on one side of its line.
-	o1 := side(s.ax, s.ay, s.bx, s.by, r.x0, r.y0)
-	o2 := side(s.ax, s.ay, s.bx, s.by, r.x1, r.y0)
-	o3 := side(s.ax, s.ay, s.bx, s.by, r.x0, r.y1)
-	o4 := side(s.ax, s.ay, s.bx, s.by, r.x1, r.y1)
+	o1 := ixSide(s.ax, s.ay, s.bx, s.by, r.x0, r.y0)
+	o2 := ixSide(s.ax, s.ay, s.bx, s.by, r.x1, r.y0)
+	o3 := ixSide(s.ax, s.ay, s.bx, s.by, r.x0, r.y1)
+	o4 := ixSide(s.ax, s.ay, s.bx, s.by, r.x1, r.y1)
 	return !((o1 > 0 && o2 > 0 && o3 > 0 && o4 > 0) || (o1 < 0 && o2 < 0 && o3 < 0 && o4 < 0))
 }
 
 // refFractions are the candidate reference points, as fractions of the
 // rectangle; irrational so they do not line up with round coordinates.
-var refFractions = [...][2]float64{
+var ixRefFractions = [...][2]float64{
 	{0.5, 0.5}, {0.3819660112501051, 0.6180339887498949},
 	{0.6180339887498949, 0.3819660112501051}, {0.2928932188134524, 0.3247448713915890},
 	{0.7071067811865476, 0.6752551286084110}, {0.4142135623730950, 0.2679491924311228},
@@ -684,7 +689,7 @@ var refFractions = [...][2]float64{
 
 // reference picks a point inside r that is on none of the edges (exactly as
 // the point test decides "on"), preferring one far from them.
-func (b *builder) reference(r rect, edges []int32) (float64, float64) {
+func (b *ixBuilder) reference(r ixRect, edges []int32) (float64, float64) {
 	w, h := r.x1-r.x0, r.y1-r.y0
 	good := 0.1 * math.Min(w, h)
 	good *= good
@@ -705,7 +710,7 @@ func (b *builder) reference(r rect, edges []int32) (float64, float64) {
 		bestX, bestY, best = x, y, d
 		return d >= good
 	}
-	for _, f := range refFractions {
+	for _, f := range ixRefFractions {
 		if try(f[0], f[1]) {
 			return bestX, bestY
 		}
@@ -716,7 +721,7 @@ func (b *builder) reference(r rect, edges []int32) (float64, float64) {
 	// Every candidate is on an edge: a deterministic low-discrepancy
 	// sequence. Running out needs a rectangle of zero size.
 	for i := 1; i < 4096; i++ {
-		try(0.05+0.9*frac(float64(i)*0.7548776662466927), 0.05+0.9*frac(float64(i)*0.5698402909980532))
+		try(0.05+0.9*ixFrac(float64(i)*0.7548776662466927), 0.05+0.9*ixFrac(float64(i)*0.5698402909980532))
 		if best >= 0 {
 			return bestX, bestY
 		}
@@ -724,10 +729,10 @@ func (b *builder) reference(r rect, edges []int32) (float64, float64) {
 	panic("locate: no reference point off the polygon edges")
 }
 
-func frac(x float64) float64 { return x - math.Floor(x) }
+func ixFrac(x float64) float64 { return x - math.Floor(x) }
 
 // dist2 is the (approximate) squared distance from (x, y) to edge s.
-func (s *seg) dist2(x, y float64) float64 {
+func (s *ixSeg) dist2(x, y float64) float64 {
 	dx, dy := s.bx-s.ax, s.by-s.ay
 	t := 0.0
 	if l := dx*dx + dy*dy; l > 0 {

@@ -14,8 +14,8 @@ import (
 // ---------------------------------------------------------------------------
 // Geometry helpers
 
-// rg builds a closed ring from x, y pairs.
-func rg(xy ...float64) orb.Ring {
+// ixRing builds a closed ring from x, y pairs.
+func ixRing(xy ...float64) orb.Ring {
 	r := make(orb.Ring, 0, len(xy)/2+1)
 	for i := 0; i+1 < len(xy); i += 2 {
 		r = append(r, orb.Point{xy[i], xy[i+1]})
@@ -23,23 +23,23 @@ func rg(xy ...float64) orb.Ring {
 	return append(r, r[0])
 }
 
-// box is the counter-clockwise ring of [x0,x1]×[y0,y1].
-func box(x0, y0, x1, y1 float64) orb.Ring { return rg(x0, y0, x1, y0, x1, y1, x0, y1) }
+// ixBox is the counter-clockwise ring of [x0,x1]×[y0,y1].
+func ixBox(x0, y0, x1, y1 float64) orb.Ring { return ixRing(x0, y0, x1, y0, x1, y1, x0, y1) }
 
-func rev(r orb.Ring) orb.Ring {
+func ixRev(r orb.Ring) orb.Ring {
 	out := slices.Clone(r)
 	slices.Reverse(out)
 	return out
 }
 
-func mp(polys ...orb.Polygon) orb.MultiPolygon { return orb.MultiPolygon(polys) }
+func ixMP(polys ...orb.Polygon) orb.MultiPolygon { return orb.MultiPolygon(polys) }
 
-func pg(rings ...orb.Ring) orb.Polygon { return orb.Polygon(rings) }
+func ixPoly(rings ...orb.Ring) orb.Polygon { return orb.Polygon(rings) }
 
-// star is a random star-shaped (hence simple) ring around (cx, cy) with n
+// ixStar is a random star-shaped (hence simple) ring around (cx, cy) with n
 // vertices at radii in [minF*r, r] and jittered angles (gaps below 2·2π/n, so
 // for n >= 5 the disc of radius 0.4·minF·r around the centre is inside).
-func star(rng *rand.Rand, cx, cy, r float64, n int, minF float64) orb.Ring {
+func ixStar(rng *rand.Rand, cx, cy, r float64, n int, minF float64) orb.Ring {
 	ring := make(orb.Ring, 0, n+1)
 	for k := 0; k < n; k++ {
 		a := (float64(k) + 0.9*rng.Float64()) / float64(n) * 2 * math.Pi
@@ -49,12 +49,12 @@ func star(rng *rand.Rand, cx, cy, r float64, n int, minF float64) orb.Ring {
 	return append(ring, ring[0])
 }
 
-// mesh cuts [x0,x1]×[y0,y1] into nx×ny counter-clockwise cells whose shared
+// ixMesh cuts [x0,x1]×[y0,y1] into nx×ny counter-clockwise cells whose shared
 // sides have exactly the same vertices. Inner grid corners move by up to cj of
 // a cell, each side is cut into sub pieces whose inner points move across the
 // side by up to 0.3/sub of a cell (outer sides stay straight). Cell (i, j) is
 // at index j*nx+i.
-func mesh(rng *rand.Rand, x0, y0, x1, y1 float64, nx, ny, sub int, cj float64) []orb.Ring {
+func ixMesh(rng *rand.Rand, x0, y0, x1, y1 float64, nx, ny, sub int, cj float64) []orb.Ring {
 	cw, ch := (x1-x0)/float64(nx), (y1-y0)/float64(ny)
 	corner := make([][]orb.Point, nx+1)
 	for i := range corner {
@@ -117,15 +117,15 @@ func mesh(rng *rand.Rand, x0, y0, x1, y1 float64, nx, ny, sub int, cj float64) [
 	return cells
 }
 
-// simpleRing reports whether no two non-adjacent edges of r touch (r closed).
-func simpleRing(r orb.Ring) bool {
+// ixSimpleRing reports whether no two non-adjacent edges of r touch (r closed).
+func ixSimpleRing(r orb.Ring) bool {
 	n := len(r) - 1
 	for i := 0; i < n; i++ {
 		for j := i + 1; j < n; j++ {
 			if j == i+1 || (i == 0 && j == n-1) {
 				continue
 			}
-			if segsTouch(r[i], r[i+1], r[j], r[j+1]) {
+			if ixSegsTouch(r[i], r[i+1], r[j], r[j+1]) {
 				return false
 			}
 		}
@@ -133,17 +133,17 @@ func simpleRing(r orb.Ring) bool {
 	return true
 }
 
-// validMultiPolygon checks what the even-odd rule of the index relies on:
+// ixValid checks what the even-odd rule of the index relies on:
 // simple rings that do not touch each other, holes inside their shell, parts
 // not inside each other.
-func validMultiPolygon(g orb.MultiPolygon) bool {
+func ixValid(g orb.MultiPolygon) bool {
 	var rings []orb.Ring
 	for _, p := range g {
 		for k, r := range p {
-			if !simpleRing(r) {
+			if !ixSimpleRing(r) {
 				return false
 			}
-			if k > 0 && bruteRing(p[0], r[0]) != 1 {
+			if k > 0 && ixBruteRing(p[0], r[0]) != 1 {
 				return false
 			}
 			rings = append(rings, r)
@@ -153,7 +153,7 @@ func validMultiPolygon(g orb.MultiPolygon) bool {
 		for j := i + 1; j < len(rings); j++ {
 			for a := 0; a+1 < len(rings[i]); a++ {
 				for b := 0; b+1 < len(rings[j]); b++ {
-					if segsTouch(rings[i][a], rings[i][a+1], rings[j][b], rings[j][b+1]) {
+					if ixSegsTouch(rings[i][a], rings[i][a+1], rings[j][b], rings[j][b+1]) {
 						return false
 					}
 				}
@@ -162,7 +162,7 @@ func validMultiPolygon(g orb.MultiPolygon) bool {
 	}
 	for i := range g {
 		for j := range g {
-			if i != j && bruteCovers(mp(g[j]), g[i][0][0]) {
+			if i != j && ixBruteCovers(ixMP(g[j]), g[i][0][0]) {
 				return false
 			}
 		}
@@ -170,7 +170,7 @@ func validMultiPolygon(g orb.MultiPolygon) bool {
 	return true
 }
 
-func segsTouch(a, b, c, d orb.Point) bool {
+func ixSegsTouch(a, b, c, d orb.Point) bool {
 	o := func(p, q, r orb.Point) float64 { return (q[0]-p[0])*(r[1]-p[1]) - (r[0]-p[0])*(q[1]-p[1]) }
 	d1, d2, d3, d4 := o(a, b, c), o(a, b, d), o(c, d, a), o(c, d, b)
 	if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) {
@@ -188,7 +188,7 @@ func segsTouch(a, b, c, d orb.Point) bool {
 // point_in_multipolygon (winding number, double arithmetic, boundary when
 // determineSide == 0 and the point is in the segment's box).
 
-func bruteRing(r orb.Ring, p orb.Point) int {
+func ixBruteRing(r orb.Ring, p orb.Point) int {
 	wn := 0
 	for i := 0; i+1 < len(r); i++ {
 		a, b := r[i], r[i+1]
@@ -210,12 +210,12 @@ func bruteRing(r orb.Ring, p orb.Point) int {
 	return 1
 }
 
-func bruteCovers(g orb.MultiPolygon, p orb.Point) bool {
+func ixBruteCovers(g orb.MultiPolygon, p orb.Point) bool {
 	for _, poly := range g {
 		if len(poly) == 0 {
 			continue
 		}
-		res := bruteRing(poly[0], p)
+		res := ixBruteRing(poly[0], p)
 		if res == -1 {
 			continue
 		}
@@ -224,7 +224,7 @@ func bruteCovers(g orb.MultiPolygon, p orb.Point) bool {
 		}
 		inHole := false
 		for _, h := range poly[1:] {
-			switch bruteRing(h, p) {
+			switch ixBruteRing(h, p) {
 			case 0:
 				return true
 			case 1:
@@ -241,13 +241,13 @@ func bruteCovers(g orb.MultiPolygon, p orb.Point) bool {
 	return false
 }
 
-type brute struct {
+type ixBrute struct {
 	entries []Entry
 	bounds  []orb.Bound
 }
 
-func newBrute(entries []Entry) *brute {
-	b := &brute{entries: entries}
+func newIxBrute(entries []Entry) *ixBrute {
+	b := &ixBrute{entries: entries}
 	for _, e := range entries {
 		bd := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 		for _, poly := range e.Geom {
@@ -264,13 +264,13 @@ func newBrute(entries []Entry) *brute {
 }
 
 // covering returns the covering entries' ids ordered depth DESC, id ASC.
-func (b *brute) covering(p orb.Point) []int64 {
+func (b *ixBrute) covering(p orb.Point) []int64 {
 	var hit []int
 	for i, bd := range b.bounds {
 		if p[0] < bd.Min[0] || p[0] > bd.Max[0] || p[1] < bd.Min[1] || p[1] > bd.Max[1] {
 			continue
 		}
-		if bruteCovers(b.entries[i].Geom, p) {
+		if ixBruteCovers(b.entries[i].Geom, p) {
 			hit = append(hit, i)
 		}
 	}
@@ -297,33 +297,33 @@ func (b *brute) covering(p orb.Point) []int64 {
 // ---------------------------------------------------------------------------
 // Hand-written cases
 
-type probe struct {
+type ixProbe struct {
 	x, y float64
 	want bool
 }
 
-func TestSingleShapes(t *testing.T) {
-	square := []probe{
+func TestIndexSingleShapes(t *testing.T) {
+	square := []ixProbe{
 		{1, 1, true}, {3, 1, false}, {2, 1, true}, {0, 0, true}, {2, 2, true}, {0, 2, true},
 		{1, 2, true}, {1, 0, true}, {0, 1, true}, {-1e-9, 1, false}, {2 + 1e-12, 1, false},
 		{2, 3, false}, {-1, 0, false}, {1.999999, 1.999999, true}, {2, -1e-300, false},
 	}
-	triangle := []probe{
+	triangle := []ixProbe{
 		{1, 1, true}, {2, 2, true}, {2.5, 2.5, false}, {3, 1, true}, {0, 2, true}, {2, 0, true},
 		{4, 0, true}, {0, 4, true}, {5, -1, false}, {-1, 5, false}, {4.1, 0, false}, {1.9, 1.9, true},
 	}
-	holed := []probe{
+	holed := []ixProbe{
 		{5, 5, false}, {4, 5, true}, {6, 5, true}, {5, 4, true}, {4, 4, true}, {6, 6, true},
 		{2, 2, true}, {3, 5, true}, {0, 10, true}, {10, 5, true}, {11, 5, false}, {4.5, 5.5, false},
 	}
 	// Vertices on the axes: the ray from the centre of the bound (the first
 	// reference point) runs exactly through vertex (1, 0).
-	diamond := []probe{
+	diamond := []ixProbe{
 		{0, 0, true}, {0.5, 0.5, true}, {1, 0, true}, {0, -1, true}, {0.25, -0.75, true},
 		{0.75, 0.25, true}, {0.9, 0, true}, {1.1, 0, false}, {0.6, 0.6, false}, {-0.5, 0, true},
 		{-0.5, -0.6, false}, {0.3, 0.3, true},
 	}
-	island := []probe{
+	island := []ixProbe{
 		{5, 5, true}, {3, 3, false}, {1, 1, true}, {4, 5, true}, {2, 5, true}, {8, 8, true},
 		{7, 7, false}, {6, 6, true}, {9, 5, true}, {12, 5, true}, {11, 5, true}, {11.5, 5, true},
 		{12.5, 5, false}, {10.5, 0.5, false}, {11.5, 7.5, true}, {11.5, 7.6, false},
@@ -331,24 +331,24 @@ func TestSingleShapes(t *testing.T) {
 	cases := []struct {
 		name   string
 		geom   orb.MultiPolygon
-		probes []probe
+		probes []ixProbe
 	}{
-		{"square ccw", mp(pg(box(0, 0, 2, 2))), square},
-		{"square cw", mp(pg(rev(box(0, 0, 2, 2)))), square},
-		{"square open ring", mp(pg(orb.Ring{{0, 0}, {2, 0}, {2, 2}, {0, 2}})), square},
-		{"square repeated vertex", mp(pg(orb.Ring{{0, 0}, {2, 0}, {2, 0}, {2, 2}, {0, 2}, {0, 2}, {0, 0}})), square},
-		{"triangle ccw", mp(pg(rg(0, 0, 4, 0, 0, 4))), triangle},
-		{"triangle cw", mp(pg(rev(rg(0, 0, 4, 0, 0, 4)))), triangle},
-		{"diamond ccw", mp(pg(rg(0, -1, 1, 0, 0, 1, -1, 0))), diamond},
-		{"diamond cw", mp(pg(rev(rg(0, -1, 1, 0, 0, 1, -1, 0)))), diamond},
-		{"diamond from the east vertex", mp(pg(rg(1, 0, 0, 1, -1, 0, 0, -1))), diamond},
-		{"hole opposite orientation", mp(pg(box(0, 0, 10, 10), rev(box(4, 4, 6, 6)))), holed},
-		{"hole same orientation", mp(pg(box(0, 0, 10, 10), box(4, 4, 6, 6))), holed},
-		{"hole, cw shell", mp(pg(rev(box(0, 0, 10, 10)), box(4, 4, 6, 6))), holed},
-		{"multipolygon with island in hole", mp(
-			pg(box(0, 0, 10, 10), rev(box(2, 2, 8, 8))),
-			pg(rev(box(4, 4, 6, 6))),
-			pg(rg(11, 0, 12, 5, 11, 10)),
+		{"square ccw", ixMP(ixPoly(ixBox(0, 0, 2, 2))), square},
+		{"square cw", ixMP(ixPoly(ixRev(ixBox(0, 0, 2, 2)))), square},
+		{"square open ring", ixMP(ixPoly(orb.Ring{{0, 0}, {2, 0}, {2, 2}, {0, 2}})), square},
+		{"square repeated vertex", ixMP(ixPoly(orb.Ring{{0, 0}, {2, 0}, {2, 0}, {2, 2}, {0, 2}, {0, 2}, {0, 0}})), square},
+		{"triangle ccw", ixMP(ixPoly(ixRing(0, 0, 4, 0, 0, 4))), triangle},
+		{"triangle cw", ixMP(ixPoly(ixRev(ixRing(0, 0, 4, 0, 0, 4)))), triangle},
+		{"diamond ccw", ixMP(ixPoly(ixRing(0, -1, 1, 0, 0, 1, -1, 0))), diamond},
+		{"diamond cw", ixMP(ixPoly(ixRev(ixRing(0, -1, 1, 0, 0, 1, -1, 0)))), diamond},
+		{"diamond from the east vertex", ixMP(ixPoly(ixRing(1, 0, 0, 1, -1, 0, 0, -1))), diamond},
+		{"hole opposite orientation", ixMP(ixPoly(ixBox(0, 0, 10, 10), ixRev(ixBox(4, 4, 6, 6)))), holed},
+		{"hole same orientation", ixMP(ixPoly(ixBox(0, 0, 10, 10), ixBox(4, 4, 6, 6))), holed},
+		{"hole, cw shell", ixMP(ixPoly(ixRev(ixBox(0, 0, 10, 10)), ixBox(4, 4, 6, 6))), holed},
+		{"multipolygon with island in hole", ixMP(
+			ixPoly(ixBox(0, 0, 10, 10), ixRev(ixBox(2, 2, 8, 8))),
+			ixPoly(ixRev(ixBox(4, 4, 6, 6))),
+			ixPoly(ixRing(11, 0, 12, 5, 11, 10)),
 		), island},
 	}
 	for _, tc := range cases {
@@ -357,7 +357,7 @@ func TestSingleShapes(t *testing.T) {
 			for _, pr := range tc.probes {
 				p := orb.Point{pr.x, pr.y}
 				// PostGIS rings are closed; the brute force relies on it.
-				if got := bruteCovers(tc.geom, p); got != pr.want && tc.name != "square open ring" {
+				if got := ixBruteCovers(tc.geom, p); got != pr.want && tc.name != "square open ring" {
 					t.Fatalf("brute force disagrees with the table at %v: %v", p, got)
 				}
 				id, ok := ix.Deepest(p)
@@ -374,7 +374,7 @@ func TestSingleShapes(t *testing.T) {
 // PostGIS evaluates each ring in its own direction, so the two neighbours
 // sharing the edge disagree about q; the index must follow each ring's own
 // direction, not a canonical one.
-func TestEdgeDirectionRounding(t *testing.T) {
+func TestIndexEdgeDirectionRounding(t *testing.T) {
 	a := orb.Point{116.67640133632618, 40.33175967981608}
 	b := orb.Point{116.68015001343795, 40.32988529803876}
 	q := orb.Point{(a[0] + b[0]) / 2, (a[1] + b[1]) / 2}
@@ -391,8 +391,8 @@ func TestEdgeDirectionRounding(t *testing.T) {
 	}
 	var es []Entry
 	for i, r := range rings {
-		g := mp(pg(r))
-		want := bruteCovers(g, q)
+		g := ixMP(ixPoly(r))
+		want := ixBruteCovers(g, q)
 		id, ok := NewIndex([]Entry{{ID: 1, Depth: 1, Geom: g}}).Deepest(q)
 		if ok != want || (ok && id != 1) {
 			t.Errorf("ring %d: Deepest = %d, %v; PostGIS rule says %v", i, id, ok, want)
@@ -400,7 +400,7 @@ func TestEdgeDirectionRounding(t *testing.T) {
 		es = append(es, Entry{ID: int64(10 - i), Depth: 1, Geom: g})
 	}
 	// All four together: the smallest id among those PostGIS says cover q.
-	want := newBrute(es).covering(q)
+	want := newIxBrute(es).covering(q)
 	got := NewIndex(es).Covering(nil, q)
 	if !slices.Equal(got, want) {
 		t.Errorf("Covering = %v, brute force %v", got, want)
@@ -408,19 +408,19 @@ func TestEdgeDirectionRounding(t *testing.T) {
 }
 
 // hierarchy: city 100 ⊃ district 50 ⊃ three compounds sharing edges.
-func hierarchy() []Entry {
+func ixHierarchy() []Entry {
 	return []Entry{
-		{ID: 5, Depth: 4, Geom: mp(pg(rev(box(0, 1, 2, 2))))},
-		{ID: 100, Depth: 0, Geom: mp(pg(box(-10, -10, 10, 10)))},
-		{ID: 7, Depth: 4, Geom: mp(pg(box(0, 0, 1, 1)))},
-		{ID: 50, Depth: 1, Geom: mp(pg(rev(box(-5, -5, 5, 5))))},
-		{ID: 3, Depth: 4, Geom: mp(pg(box(1, 0, 2, 1)))},
-		{ID: 60, Depth: 1, Geom: mp(pg(box(5, -5, 10, 5)))},
+		{ID: 5, Depth: 4, Geom: ixMP(ixPoly(ixRev(ixBox(0, 1, 2, 2))))},
+		{ID: 100, Depth: 0, Geom: ixMP(ixPoly(ixBox(-10, -10, 10, 10)))},
+		{ID: 7, Depth: 4, Geom: ixMP(ixPoly(ixBox(0, 0, 1, 1)))},
+		{ID: 50, Depth: 1, Geom: ixMP(ixPoly(ixRev(ixBox(-5, -5, 5, 5))))},
+		{ID: 3, Depth: 4, Geom: ixMP(ixPoly(ixBox(1, 0, 2, 1)))},
+		{ID: 60, Depth: 1, Geom: ixMP(ixPoly(ixBox(5, -5, 10, 5)))},
 	}
 }
 
-func TestHierarchyAndTies(t *testing.T) {
-	ix := NewIndex(hierarchy())
+func TestIndexHierarchyAndTies(t *testing.T) {
+	ix := NewIndex(ixHierarchy())
 	cases := []struct {
 		x, y     float64
 		want     int64
@@ -452,7 +452,7 @@ func TestHierarchyAndTies(t *testing.T) {
 		{-5.0000001, 5, 100, true, []int64{100}},      //
 		{9.9999999, 4.9999999, 60, true, []int64{60, 100}},
 	}
-	b := newBrute(hierarchy())
+	b := newIxBrute(ixHierarchy())
 	for _, c := range cases {
 		p := orb.Point{c.x, c.y}
 		id, ok := ix.Deepest(p)
@@ -480,13 +480,13 @@ func TestHierarchyAndTies(t *testing.T) {
 	}
 }
 
-func TestSameDepthOverlapAndDuplicates(t *testing.T) {
+func TestIndexSameDepthOverlap(t *testing.T) {
 	// Overlapping polygons at the same depth: smallest id wins everywhere
 	// both cover; the larger one wins where it alone covers.
 	ix := NewIndex([]Entry{
-		{ID: 9, Depth: 2, Geom: mp(pg(box(0, 0, 4, 4)))},
-		{ID: 2, Depth: 2, Geom: mp(pg(box(2, 2, 6, 6)))},
-		{ID: -4, Depth: 2, Geom: mp(pg(box(3, 3, 3.5, 3.5)))},
+		{ID: 9, Depth: 2, Geom: ixMP(ixPoly(ixBox(0, 0, 4, 4)))},
+		{ID: 2, Depth: 2, Geom: ixMP(ixPoly(ixBox(2, 2, 6, 6)))},
+		{ID: -4, Depth: 2, Geom: ixMP(ixPoly(ixBox(3, 3, 3.5, 3.5)))},
 	})
 	for _, c := range []struct {
 		x, y float64
@@ -501,7 +501,7 @@ func TestSameDepthOverlapAndDuplicates(t *testing.T) {
 	}
 }
 
-func TestEmpty(t *testing.T) {
+func TestIndexEmpty(t *testing.T) {
 	ix := NewIndex(nil)
 	if _, ok := ix.Deepest(orb.Point{0, 0}); ok {
 		t.Error("empty index covers a point")
@@ -512,7 +512,7 @@ func TestEmpty(t *testing.T) {
 	if got := ix.Covering(nil, orb.Point{0, 0}); len(got) != 0 {
 		t.Errorf("Covering = %v", got)
 	}
-	ix = NewIndex([]Entry{{ID: 1, Depth: 1}, {ID: 2, Depth: 1, Geom: mp(pg())}, {ID: 3, Depth: 0, Geom: mp(pg(box(0, 0, 1, 1)))}})
+	ix = NewIndex([]Entry{{ID: 1, Depth: 1}, {ID: 2, Depth: 1, Geom: ixMP(ixPoly())}, {ID: 3, Depth: 0, Geom: ixMP(ixPoly(ixBox(0, 0, 1, 1)))}})
 	if ix.Len() != 3 {
 		t.Errorf("Len = %d", ix.Len())
 	}
@@ -524,56 +524,70 @@ func TestEmpty(t *testing.T) {
 // ---------------------------------------------------------------------------
 // Randomised cross-check against the brute force
 
-type dataset struct {
+type ixDataset struct {
 	entries []Entry
 	points  []orb.Point
 }
 
-func crossCheckData(t testing.TB, nRandom int) dataset {
+func ixCrossCheckData(t testing.TB, nRandom int) ixDataset {
 	rng := rand.New(rand.NewPCG(110, 2024))
 	var es []Entry
 	nextID := int64(1000)
 	id := func() int64 { nextID += 1 + rng.Int64N(5); return nextID }
 	orient := func(r orb.Ring) orb.Ring {
 		if rng.IntN(2) == 0 {
-			return rev(r)
+			return ixRev(r)
 		}
 		return r
 	}
 	// Frame: lon 116..117, lat 39.5..40.5.
 	// City: a big star with a hole, plus an island part.
-	city := star(rng, 116.5, 40.0, 0.55, 300, 0.4)
-	es = append(es, Entry{ID: 1, Depth: 0, Geom: mp(
-		pg(city, orient(star(rng, 116.5, 40.0, 0.05, 40, 0.5))),
-		pg(orient(box(116.0, 39.5, 116.04, 39.54))),
+	city := ixStar(rng, 116.5, 40.0, 0.55, 300, 0.4)
+	es = append(es, Entry{ID: 1, Depth: 0, Geom: ixMP(
+		ixPoly(city, orient(ixStar(rng, 116.5, 40.0, 0.05, 40, 0.5))),
+		ixPoly(orient(ixBox(116.0, 39.5, 116.04, 39.54))),
 	)})
 	// Districts: 3×3 mesh with wiggly shared sides.
-	for _, c := range mesh(rng, 116.0, 39.5, 117.0, 40.5, 3, 3, 40, 0.15) {
-		es = append(es, Entry{ID: id(), Depth: 1, Geom: mp(pg(orient(c)))})
+	for _, c := range ixMesh(rng, 116.0, 39.5, 117.0, 40.5, 3, 3, 40, 0.15) {
+		es = append(es, Entry{ID: id(), Depth: 1, Geom: ixMP(ixPoly(orient(c)))})
 	}
 	// Townships: random stars, some with holes, some with two parts.
 	for i := 0; i < 40; i++ {
 		r := 0.01 + 0.07*rng.Float64()
 		cx, cy := 116.1+0.8*rng.Float64(), 39.6+0.8*rng.Float64()
-		p := pg(orient(star(rng, cx, cy, r, 5+rng.IntN(56), 0.4)))
+		p := ixPoly(orient(ixStar(rng, cx, cy, r, 5+rng.IntN(56), 0.4)))
 		if rng.IntN(10) < 3 {
-			p = append(p, orient(star(rng, cx, cy, 0.15*r, 3+rng.IntN(10), 0.5)))
+			p = append(p, orient(ixStar(rng, cx, cy, 0.15*r, 3+rng.IntN(10), 0.5)))
 		}
-		g := mp(p)
+		g := ixMP(p)
 		if rng.IntN(10) < 2 {
 			a := rng.Float64() * 2 * math.Pi
-			g = append(g, pg(orient(star(rng, cx+2.5*r*math.Cos(a), cy+2.5*r*math.Sin(a), r, 5+rng.IntN(20), 0.4))))
+			g = append(g, ixPoly(orient(ixStar(rng, cx+2.5*r*math.Cos(a), cy+2.5*r*math.Sin(a), r, 5+rng.IntN(20), 0.4))))
 		}
 		es = append(es, Entry{ID: id(), Depth: 2, Geom: g})
 	}
+	// Dense spots that force the quadtree below the grid: a small star with
+	// 3000 vertices, and a fan of 48 triangles around one shared vertex
+	// (cells there can never get under leafEdges edges).
+	es = append(es, Entry{ID: id(), Depth: 2, Geom: ixMP(ixPoly(orient(ixStar(rng, 116.8, 39.7, 0.01, 3000, 0.2))))})
+	fan := orb.Point{116.2, 40.3}
+	for k := 0; k < 48; k++ {
+		a0, a1 := float64(k)/48*2*math.Pi, float64(k+1)/48*2*math.Pi
+		p0 := orb.Point{fan[0] + 0.02*math.Cos(a0), fan[1] + 0.02*math.Sin(a0)}
+		p1 := orb.Point{fan[0] + 0.02*math.Cos(a1), fan[1] + 0.02*math.Sin(a1)}
+		if k == 47 {
+			p1 = orb.Point{fan[0] + 0.02, fan[1]}
+		}
+		es = append(es, Entry{ID: id(), Depth: 2, Geom: ixMP(ixPoly(orient(orb.Ring{fan, p0, p1, fan})))})
+	}
 	// Communities: 16×16 mesh on dyadic corners, 15% missing; ids shuffled.
-	comm := mesh(rng, 116.25, 39.75, 116.75, 40.25, 16, 16, 4, 0.15)
+	comm := ixMesh(rng, 116.25, 39.75, 116.75, 40.25, 16, 16, 4, 0.15)
 	perm := rng.Perm(len(comm))
 	for i, c := range comm {
 		if rng.IntN(100) < 15 {
 			continue
 		}
-		es = append(es, Entry{ID: int64(500 + perm[i]), Depth: 3, Geom: mp(pg(orient(c)))})
+		es = append(es, Entry{ID: int64(500 + perm[i]), Depth: 3, Geom: ixMP(ixPoly(orient(c)))})
 	}
 	// Compounds: dyadic squares (many sharing edges and corners), a few
 	// triangles and small stars overlapping them.
@@ -586,15 +600,15 @@ func crossCheckData(t testing.TB, nRandom int) dataset {
 		}
 		seen[[2]int{i, j}] = true
 		x, y := 116.375+float64(i)*cs, 39.875+float64(j)*cs
-		es = append(es, Entry{ID: id(), Depth: 4, Geom: mp(pg(orient(box(x, y, x+cs, y+cs))))})
+		es = append(es, Entry{ID: id(), Depth: 4, Geom: ixMP(ixPoly(orient(ixBox(x, y, x+cs, y+cs))))})
 	}
 	for i := 0; i < 10; i++ {
 		x, y := 116.375+float64(rng.IntN(40))*cs, 39.875+float64(rng.IntN(40))*cs
-		es = append(es, Entry{ID: id(), Depth: 4, Geom: mp(pg(orient(rg(x, y, x+2*cs, y, x, y+2*cs))))})
-		es = append(es, Entry{ID: id(), Depth: 4, Geom: mp(pg(orient(star(rng, x, y, 3*cs, 12, 0.3))))})
+		es = append(es, Entry{ID: id(), Depth: 4, Geom: ixMP(ixPoly(orient(ixRing(x, y, x+2*cs, y, x, y+2*cs))))})
+		es = append(es, Entry{ID: id(), Depth: 4, Geom: ixMP(ixPoly(orient(ixStar(rng, x, y, 3*cs, 12, 0.3))))})
 	}
 	for _, e := range es {
-		if !validMultiPolygon(e.Geom) {
+		if !ixValid(e.Geom) {
 			t.Fatalf("generator made an invalid multipolygon, entry %d", e.ID)
 		}
 	}
@@ -620,6 +634,12 @@ func crossCheckData(t testing.TB, nRandom int) dataset {
 			}
 		}
 	}
+	for i := 0; i < nRandom/20; i++ { // the dense spots
+		a, d := rng.Float64()*2*math.Pi, 0.025*math.Sqrt(rng.Float64())
+		pts = append(pts,
+			orb.Point{116.2 + d*math.Cos(a), 40.3 + d*math.Sin(a)},
+			orb.Point{116.8 + 0.5*d*math.Cos(a), 39.7 + 0.5*d*math.Sin(a)})
+	}
 	for i := 0; i < nRandom/10; i++ {
 		v := verts[rng.IntN(len(verts))]
 		pts = append(pts,
@@ -628,19 +648,26 @@ func crossCheckData(t testing.TB, nRandom int) dataset {
 			orb.Point{116 + float64(rng.IntN(1025))/1024, 39.5 + float64(rng.IntN(1025))/1024}, // dyadic
 		)
 	}
-	return dataset{entries: es, points: pts}
+	return ixDataset{entries: es, points: pts}
 }
 
-func TestCrossCheckBruteForce(t *testing.T) {
+func TestIndexCrossCheckBruteForce(t *testing.T) {
 	n := 200_000
 	if testing.Short() {
 		n = 20_000
 	}
-	ds := crossCheckData(t, n)
+	ds := ixCrossCheckData(t, n)
 	ix := NewIndex(ds.entries)
-	b := newBrute(ds.entries)
-	t.Logf("%d entries, %d points, %d levels, %d words of leaf data",
-		len(ds.entries), len(ds.points), len(ix.levels), len(ix.data))
+	b := newIxBrute(ds.entries)
+	nodes := 0
+	for _, lv := range ix.levels {
+		nodes += len(lv.nodes)
+	}
+	t.Logf("%d entries, %d points, %d levels, %d quadtree nodes, %d words of leaf data",
+		len(ds.entries), len(ds.points), len(ix.levels), nodes, len(ix.data))
+	if nodes == 0 {
+		t.Error("the data set does not exercise the quadtree below the grid")
+	}
 	bad := 0
 	var buf []int64
 	covered := 0
@@ -667,22 +694,22 @@ func TestCrossCheckBruteForce(t *testing.T) {
 	t.Logf("%d of %d points covered by something", covered, len(ds.points))
 }
 
-func TestMeshEveryPointInExactlyOneCell(t *testing.T) {
+func TestIndexMeshPartition(t *testing.T) {
 	// A partition with exactly shared edges: every point of the square is in
 	// some cell, and Deepest agrees with the brute force, also on the grid
 	// lines of the index itself (dyadic coordinates).
 	rng := rand.New(rand.NewPCG(7, 7))
-	cells := mesh(rng, 0, 0, 1, 1, 20, 20, 3, 0.15)
+	cells := ixMesh(rng, 0, 0, 1, 1, 20, 20, 3, 0.15)
 	var es []Entry
 	for i, c := range cells {
 		r := c
 		if i%3 == 0 {
-			r = rev(c)
+			r = ixRev(c)
 		}
-		es = append(es, Entry{ID: int64(i + 1), Depth: 4, Geom: mp(pg(r))})
+		es = append(es, Entry{ID: int64(i + 1), Depth: 4, Geom: ixMP(ixPoly(r))})
 	}
 	ix := NewIndex(es)
-	b := newBrute(es)
+	b := newIxBrute(es)
 	for i := 0; i < 20000; i++ {
 		var p orb.Point
 		if i%2 == 0 {
@@ -700,8 +727,8 @@ func TestMeshEveryPointInExactlyOneCell(t *testing.T) {
 	}
 }
 
-func TestConcurrentAndNoAllocs(t *testing.T) {
-	ds := crossCheckData(t, 20_000)
+func TestIndexConcurrentAndNoAllocs(t *testing.T) {
+	ds := ixCrossCheckData(t, 20_000)
 	ix := NewIndex(ds.entries)
 	want := make([]int64, len(ds.points))
 	for i, p := range ds.points {
@@ -758,45 +785,45 @@ func TestConcurrentAndNoAllocs(t *testing.T) {
 // Benchmarks
 
 var (
-	benchOnce    sync.Once
-	benchEntries []Entry
-	benchIndex   *Index
-	benchPoints  []orb.Point
+	ixBenchOnce    sync.Once
+	ixBenchEntries []Entry
+	ixBenchIndex   *Index
+	ixBenchPoints  []orb.Point
 )
 
-// benchData is a city-like hierarchy over 1°×1°: a 5000-vertex city, four
+// ixBenchData is a city-like hierarchy over 1°×1°: a 5000-vertex city, four
 // 5000-vertex districts, 64 townships (240 vertices), 1024 communities (60
 // vertices) and ~10,000 compounds (32 vertices; 20% of a 112×112 mesh are
 // missing so some points fall through to shallower levels).
-func benchData() {
-	benchOnce.Do(func() {
+func ixBenchData() {
+	ixBenchOnce.Do(func() {
 		rng := rand.New(rand.NewPCG(1, 10))
 		var es []Entry
-		es = append(es, Entry{ID: 1, Depth: 0, Geom: mp(pg(star(rng, 116.5, 40.0, 0.7, 5000, 0.9)))})
+		es = append(es, Entry{ID: 1, Depth: 0, Geom: ixMP(ixPoly(ixStar(rng, 116.5, 40.0, 0.7, 5000, 0.9)))})
 		id := int64(10)
 		add := func(depth int, cells []orb.Ring, keep int) {
 			for _, c := range cells {
 				if rng.IntN(100) < keep {
-					es = append(es, Entry{ID: id, Depth: depth, Geom: mp(pg(c))})
+					es = append(es, Entry{ID: id, Depth: depth, Geom: ixMP(ixPoly(c))})
 				}
 				id++
 			}
 		}
-		add(1, mesh(rng, 116, 39.5, 117, 40.5, 2, 2, 1250, 0.15), 100)
-		add(2, mesh(rng, 116, 39.5, 117, 40.5, 8, 8, 60, 0.15), 100)
-		add(3, mesh(rng, 116, 39.5, 117, 40.5, 32, 32, 15, 0.15), 100)
-		add(4, mesh(rng, 116, 39.5, 117, 40.5, 112, 112, 8, 0.15), 80)
-		benchEntries = es
-		benchIndex = NewIndex(es)
+		add(1, ixMesh(rng, 116, 39.5, 117, 40.5, 2, 2, 1250, 0.15), 100)
+		add(2, ixMesh(rng, 116, 39.5, 117, 40.5, 8, 8, 60, 0.15), 100)
+		add(3, ixMesh(rng, 116, 39.5, 117, 40.5, 32, 32, 15, 0.15), 100)
+		add(4, ixMesh(rng, 116, 39.5, 117, 40.5, 112, 112, 8, 0.15), 80)
+		ixBenchEntries = es
+		ixBenchIndex = NewIndex(es)
 		for i := 0; i < 1<<16; i++ {
-			benchPoints = append(benchPoints, orb.Point{116 + rng.Float64(), 39.5 + rng.Float64()})
+			ixBenchPoints = append(ixBenchPoints, orb.Point{116 + rng.Float64(), 39.5 + rng.Float64()})
 		}
 	})
 }
 
 func BenchmarkDeepest(b *testing.B) {
-	benchData()
-	ix, pts := benchIndex, benchPoints
+	ixBenchData()
+	ix, pts := ixBenchIndex, ixBenchPoints
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		ix.Deepest(pts[i&(len(pts)-1)])
@@ -804,8 +831,8 @@ func BenchmarkDeepest(b *testing.B) {
 }
 
 func BenchmarkDeepestParallel(b *testing.B) {
-	benchData()
-	ix, pts := benchIndex, benchPoints
+	ixBenchData()
+	ix, pts := ixBenchIndex, ixBenchPoints
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		i := rand.IntN(len(pts))
@@ -816,9 +843,9 @@ func BenchmarkDeepestParallel(b *testing.B) {
 	})
 }
 
-func BenchmarkCovering(b *testing.B) {
-	benchData()
-	ix, pts := benchIndex, benchPoints
+func BenchmarkIndexCovering(b *testing.B) {
+	ixBenchData()
+	ix, pts := ixBenchIndex, ixBenchPoints
 	buf := make([]int64, 0, 8)
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
@@ -827,8 +854,8 @@ func BenchmarkCovering(b *testing.B) {
 }
 
 func BenchmarkNewIndex(b *testing.B) {
-	benchData()
+	ixBenchData()
 	for b.Loop() {
-		NewIndex(benchEntries)
+		NewIndex(ixBenchEntries)
 	}
 }

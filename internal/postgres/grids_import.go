@@ -109,24 +109,27 @@ func stage(ctx context.Context, tx pgx.Tx, imp grid110.GridImport, progress func
 	return err
 }
 
-// repair makes invalid geometry valid with ST_MakeValid's "structure"
-// method (self-intersecting rings become their union, as a map user means
-// them) and notes what it did; geometry that repairs to nothing is rejected.
+// repair makes invalid geometry valid with ST_MakeValid's "linework"
+// method and notes what it did; geometry that repairs to nothing, or to
+// less than a square metre, is rejected. Linework rebuilds polygons from
+// the rings' own lines, so a twisted loop stays out of the polygon; the
+// "structure" method would fill it, and on the real Zhangzhou file that
+// pushes 平和县 about 9,900 m² into 云霄县.
 func repair(ctx context.Context, tx pgx.Tx, res *grid110.GridImportResult) error {
 	const q = `
 		WITH v AS (
 			SELECT idx, ST_IsValidDetail(raw) AS d FROM import_stage
 		), fixed AS (
 			UPDATE import_stage s SET geom = CASE WHEN (v.d).valid THEN ST_Multi(s.raw)
-				ELSE ST_Multi(ST_CollectionExtract(ST_MakeValid(s.raw, 'method=structure keepcollapsed=false'), 3)) END
+				ELSE ST_Multi(ST_CollectionExtract(ST_MakeValid(s.raw, 'method=linework'), 3)) END
 			FROM v WHERE v.idx = s.idx
 			RETURNING s.idx, s.code, s.name, (v.d).valid AS valid, (v.d).reason AS reason,
 				ST_X((v.d).location) AS x, ST_Y((v.d).location) AS y,
-				s.geom IS NULL OR ST_IsEmpty(s.geom) AS empty,
+				s.geom IS NULL OR ST_IsEmpty(s.geom) OR ST_Area(s.geom::geography) < @min_area AS empty,
 				coalesce(ST_Area(s.geom::geography), 0) AS area
 		)
 		SELECT idx, code, name, reason, x, y, empty, area FROM fixed WHERE NOT valid OR empty ORDER BY idx`
-	rows, err := tx.Query(ctx, q)
+	rows, err := tx.Query(ctx, q, pgx.NamedArgs{"min_area": MinReportedAreaM2})
 	if err != nil {
 		return fmt.Errorf("repair geometry: %w", err)
 	}
@@ -147,12 +150,12 @@ func repair(ctx context.Context, tx pgx.Tx, res *grid110.GridImportResult) error
 		if r.X != nil && r.Y != nil {
 			n.At = &[2]float64{*r.X, *r.Y}
 		}
-		reason := "invalid geometry"
-		if r.Reason != nil {
+		reason := "no area"
+		if r.Reason != nil && *r.Reason != "" && *r.Reason != "Valid Geometry" {
 			reason = *r.Reason
 		}
 		if r.Empty {
-			n.Problem = reason + "; nothing valid is left after repair"
+			n.Problem = reason + "; no area is left after repair"
 			res.Rejected = append(res.Rejected, n)
 			if _, err := tx.Exec(ctx, `UPDATE import_stage SET rejected = $2 WHERE idx = $1`, r.Idx, n.Problem); err != nil {
 				return err

@@ -150,7 +150,7 @@ func TestImportRejects(t *testing.T) {
 	s := postgres.NewStore(pgtest.New(t))
 	ctx := t.Context()
 	// A ring whose points all lie on one line has no area: nothing survives repair.
-	line := orb.MultiPolygon{{{{117, 24}, {117.1, 24.1}, {117.2, 24.2}, {117, 24}}}}
+	line := orb.MultiPolygon{{{{116, 24}, {117, 25}, {118, 26}, {116, 24}}}}
 	feats := []grid110.ImportFeature{feature(0, "OK", "好区", square(117, 24, 0.1)), feature(1, "FLAT", "扁区", line)}
 	_, err := s.ImportGrids(ctx, grid110.GridImport{Level: grid110.LevelDistrict, Features: feats})
 	if !errors.Is(err, grid110.ErrInvalid) || !strings.Contains(err.Error(), "FLAT") {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -129,10 +129,8 @@ func jsonError(err error, maxBytes int64) error {
 		return grid110.Invalid(field, "want %s, got JSON %s", te.Type, te.Value)
 	case errors.As(err, &mbe):
 		return grid110.Invalid("body", "larger than %d bytes", maxBytes)
-	case errors.Is(err, errEOF):
+	case errors.Is(err, io.EOF):
 		return grid110.Invalid("body", "empty; a JSON body is required")
 	}
 	return grid110.Invalid("body", "%v", err)
 }
-
-var errEOF = fmt.Errorf("EOF")

@@ -227,7 +227,7 @@ func parseBBox(v string) (orb.Bound, error) {
 		f[i] = x
 	}
 	for _, i := range []int{0, 2} {
-		if f[i] < -180 || f[i] > 180 || f[i+1] < -90 || f[i+1] > 90 {
+		if !(f[i] >= -180 && f[i] <= 180 && f[i+1] >= -90 && f[i+1] <= 90) { // NaN fails too
 			return orb.Bound{}, grid110.Invalid("bbox", "%q is outside -180..180, -90..90", v)
 		}
 	}

@@ -10,7 +10,7 @@ WITH sib AS (
     SELECT NULL, g.code, g.name, g.parent_id, g.geom, g.id
     FROM grids g
     WHERE g.level = @level::grid_level
-      AND g.parent_id IS NOT DISTINCT FROM ANY (SELECT DISTINCT parent_id FROM import_stage)
+      AND EXISTS (SELECT 1 FROM import_stage s WHERE s.parent_id IS NOT DISTINCT FROM g.parent_id)
       AND g.code NOT IN (SELECT code FROM import_stage)
 )
 SELECT a.code, a.name, b.code, b.name,
