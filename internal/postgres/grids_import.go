@@ -22,9 +22,16 @@ func mustSQL(name string) string {
 	return string(b)
 }
 
+// planarAreaM2 is the SQL for the area of %[1]s in m², measured in the
+// plane of the stored lon/lat (scaled at its latitude) rather than on the
+// spheroid. Overlaps, strays and gaps between neighbours are slivers along
+// straight edges; read as geography, their edges become geodesics and a
+// 1e-6 m² sliver along a 10 km border grows to thousands of m².
+const planarAreaM2 = `coalesce(ST_Area(%[1]s) * 1.23287e10 * cos(radians(ST_Y(ST_Centroid(ST_Envelope(%[1]s))))), 0)`
+
 var (
-	sqlImportOverlaps = mustSQL("import_check_overlaps.sql")
-	sqlImportGaps     = mustSQL("import_check_gaps.sql")
+	sqlImportOverlaps = fmt.Sprintf(mustSQL("import_check_overlaps.sql"), fmt.Sprintf(planarAreaM2, "ST_Intersection(a.geom, b.geom)"))
+	sqlImportGaps     = fmt.Sprintf(mustSQL("import_check_gaps.sql"), fmt.Sprintf(planarAreaM2, "ST_Difference(p.geom, ST_Union(c.geom))"))
 )
 
 // MinReportedAreaM2 is the smallest overlap, gap or uncovered area an import
@@ -254,8 +261,8 @@ func collectRejected(ctx context.Context, tx pgx.Tx, res *grid110.GridImportResu
 
 // checkCoverage notes children that reach outside their parent.
 func checkCoverage(ctx context.Context, tx pgx.Tx, res *grid110.GridImportResult) error {
-	const q = `
-		SELECT s.idx, s.code, s.name, p.code, p.name, ST_Area(ST_Difference(s.geom, p.geom)::geography) AS outside,
+	q := `
+		SELECT s.idx, s.code, s.name, p.code, p.name, ` + fmt.Sprintf(planarAreaM2, "ST_Difference(s.geom, p.geom)") + ` AS outside,
 			ST_Area(s.geom::geography) AS area
 		FROM import_stage s JOIN grids p ON p.id = s.parent_id
 		WHERE s.rejected IS NULL AND NOT ST_CoveredBy(s.geom, p.geom)

@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	neturl "net/url"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -39,6 +40,7 @@ import (
 type Seed func(ctx context.Context, pool *pgxpool.Pool) error
 
 var (
+	validName = regexp.MustCompile(`^[a-z0-9_]{1,20}$`)
 	mu        sync.Mutex
 	templates = map[string]string{} // fixture name -> template database
 )
@@ -108,6 +110,9 @@ func template(ctx context.Context, admin, name string, seed Seed) (string, error
 	defer mu.Unlock()
 	if t, ok := templates[name]; ok {
 		return t, nil
+	}
+	if !validName.MatchString(name) {
+		return "", fmt.Errorf("fixture name %q: use lower-case letters, digits and _ only (it becomes part of a database name)", name)
 	}
 	key, err := fixtureKey(name, seed != nil)
 	if err != nil {

@@ -2,6 +2,7 @@
 -- features and against the grids already under the same parent that this
 -- import does not replace. Touching along an edge is not an overlap; only an
 -- intersection with an area (DE-9IM interior/interior dimension 2) is.
+-- The overlap area expression (first column below) is filled in by grids_import.go (planarAreaM2).
 WITH sib AS (
     SELECT s.idx, s.code, s.name, s.parent_id, s.geom, NULL::bigint AS id
     FROM import_stage s
@@ -14,7 +15,7 @@ WITH sib AS (
       AND g.code NOT IN (SELECT code FROM import_stage)
 )
 SELECT a.code, a.name, b.code, b.name,
-       ST_Area(ST_Intersection(a.geom, b.geom)::geography) AS area_m2
+       %s AS area_m2
 FROM sib a
 JOIN sib b ON a.geom && b.geom
           AND a.parent_id IS NOT DISTINCT FROM b.parent_id
