@@ -45,12 +45,13 @@ func Listen(ctx context.Context, pool *pgxpool.Pool, channels []string, log *slo
 }
 
 func listenOnce(ctx context.Context, pool *pgxpool.Pool, channels []string, ready func(), fn func(string, string)) error {
-	conn, err := pool.Acquire(ctx)
+	pc, err := pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
 	// A LISTENing connection must not go back to the pool.
-	defer conn.Hijack().Close(context.Background())
+	conn := pc.Hijack()
+	defer conn.Close(context.Background())
 	for _, c := range channels {
 		if _, err := conn.Exec(ctx, fmt.Sprintf("LISTEN %q", c)); err != nil {
 			return err
@@ -58,7 +59,7 @@ func listenOnce(ctx context.Context, pool *pgxpool.Pool, channels []string, read
 	}
 	ready()
 	for {
-		n, err := conn.Conn().WaitForNotification(ctx)
+		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 				return ctx.Err()

@@ -181,7 +181,7 @@ func TestListReportsPagesAndFilters(t *testing.T) {
 		t.Errorf("paged through %d reports; the database holds %d", len(seen), want)
 	}
 	for _, q := range []struct{ query, field string }{{"status=lost", "status"}, {"from=yesterday", "from"},
-		{"bbox=1,2,3", "bbox"}, {"limit=0", "limit"}, {"cursor=%%%", "cursor"}, {"category=ufo", "category"},
+		{"bbox=1,2,3", "bbox"}, {"limit=0", "limit"}, {"cursor=!!!", "cursor"}, {"category=ufo", "category"},
 		{"from=2026-10-01&to=2026-09-01", "to"}} {
 		var e apiError
 		if resp := a.do("GET", "/api/v1/reports?"+q.query, nil, nil, &e); resp.StatusCode != 400 || e.Field != q.field {

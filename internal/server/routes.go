@@ -11,7 +11,8 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	e := s.echo
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
+	// The gzip middleware compresses /metrics; promhttp must not do it again.
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{DisableCompression: true})))
 
 	api := e.Group("/api/v1")
 	api.GET("/openapi.json", s.openAPI)

@@ -2,7 +2,7 @@
 -- features and against the grids already under the same parent that this
 -- import does not replace. Touching along an edge is not an overlap; only an
 -- intersection with an area (DE-9IM interior/interior dimension 2) is.
--- The overlap area expression (first column below) is filled in by grids_import.go (planarAreaM2).
+-- The area_m2 expression is filled in by grids_import.go (planarAreaM2).
 WITH sib AS (
     SELECT s.idx, s.code, s.name, s.parent_id, s.geom, NULL::bigint AS id
     FROM import_stage s
