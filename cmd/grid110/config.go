@@ -114,3 +114,35 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = args[1:]
 	}
 }
+
+// command is a subcommand ready to run: its settings, its logger and its
+// positional arguments.
+type command struct {
+	cfg  config
+	log  *slog.Logger
+	args []string
+}
+
+// newCommand reads the environment, then the flags of subcommand name (the
+// shared --database, plus what define adds), and builds the logger.
+func newCommand(name string, args []string, getenv func(string) string, stderr io.Writer, define func(*flag.FlagSet, *config)) (*command, error) {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return nil, err
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.dbFlag(fs)
+	if define != nil {
+		define(fs, &cfg)
+	}
+	pos, err := parse(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		return nil, err
+	}
+	return &command{cfg: cfg, log: log, args: pos}, nil
+}

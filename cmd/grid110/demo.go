@@ -15,24 +15,20 @@ import (
 // demoCmd loads the demo city: Zhangzhou's real districts and counties,
 // generated townships, communities, compounds, teams and a year of reports.
 func demoCmd(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	cfg, err := loadConfig(getenv)
+	var seed *int64
+	var reports *int
+	var until *string
+	var ifEmpty *bool
+	cmd, err := newCommand("demo", args, getenv, stderr, func(fs *flag.FlagSet, _ *config) {
+		seed = fs.Int64("seed", 1, "random seed: the same seed (and --until) gives the same city")
+		reports = fs.Int("reports", demo.DefaultReports, "number of reports to generate over the year before --until")
+		until = fs.String("until", "", "last day of the generated year, YYYY-MM-DD (default: today)")
+		ifEmpty = fs.Bool("if-empty", false, "do nothing when grids are already loaded")
+	})
 	if err != nil {
 		return err
 	}
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.dbFlag(fs)
-	seed := fs.Int64("seed", 1, "random seed: the same seed (and --until) gives the same city")
-	reports := fs.Int("reports", 200000, "number of reports to generate over the year before --until")
-	until := fs.String("until", "", "last day of the generated year, YYYY-MM-DD (default: today)")
-	ifEmpty := fs.Bool("if-empty", false, "do nothing when grids are already loaded")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	log, err := cfg.logger(stderr)
-	if err != nil {
-		return err
-	}
+	cfg, log := cmd.cfg, cmd.log
 	end := time.Now().In(chinaTime).Truncate(24 * time.Hour)
 	if *until != "" {
 		t, err := time.ParseInLocation("2006-01-02", *until, chinaTime)

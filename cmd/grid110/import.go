@@ -24,33 +24,26 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return errUsage
 	}
 	what := args[0]
-	cfg, err := loadConfig(getenv)
+	var level, parentCode, crsName, codeProp, nameProp *string
+	var skip *bool
+	cmd, err := newCommand("import "+what, args[1:], getenv, stderr, func(fs *flag.FlagSet, _ *config) {
+		level = fs.String("level", "", "level of every feature: city, district, township, community or compound")
+		parentCode = fs.String("parent-code", "", "code of the grid all features belong under (default: found spatially)")
+		crsName = fs.String("crs", "wgs84", "coordinate system of the file: wgs84, gcj02 or bd09")
+		codeProp = fs.String("code-prop", "", `property holding each grid's code (default "code", else "adcode")`)
+		nameProp = fs.String("name-prop", "name", "property holding each grid's name")
+		skip = fs.Bool("skip-rejected", false, "load the valid features when some are rejected (default: load nothing)")
+	})
 	if err != nil {
 		return err
 	}
-	fs := flag.NewFlagSet("import "+what, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.dbFlag(fs)
-	level := fs.String("level", "", "level of every feature: city, district, township, community or compound")
-	parentCode := fs.String("parent-code", "", "code of the grid all features belong under (default: found spatially)")
-	crsName := fs.String("crs", "wgs84", "coordinate system of the file: wgs84, gcj02 or bd09")
-	codeProp := fs.String("code-prop", "", `property holding each grid's code (default "code", else "adcode")`)
-	nameProp := fs.String("name-prop", "name", "property holding each grid's name")
-	skip := fs.Bool("skip-rejected", false, "load the valid features when some are rejected (default: load nothing)")
-	pos, err := parse(fs, args[1:])
-	if err != nil {
-		return err
-	}
+	cfg, log, pos := cmd.cfg, cmd.log, cmd.args
 	if len(pos) != 1 {
 		return fmt.Errorf("import %s: give exactly one FILE", what)
 	}
 	c, err := crs.Parse(*crsName)
 	if err != nil {
 		return fmt.Errorf("--crs: %w", err)
-	}
-	log, err := cfg.logger(stderr)
-	if err != nil {
-		return err
 	}
 	f, err := os.Open(pos[0])
 	if err != nil {

@@ -25,31 +25,24 @@ import (
 // locateCmd locates every row of a CSV file of any size, streaming: the
 // output is the input with the answer's columns appended, in the same order.
 func locateCmd(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	cfg, err := loadConfig(getenv)
+	var in, out, crsName, lonCol, latCol *string
+	cmd, err := newCommand("locate", args, getenv, stderr, func(fs *flag.FlagSet, _ *config) {
+		in = fs.String("in", "", "input CSV with a header row holding lon and lat columns (and optionally crs)")
+		out = fs.String("out", "", "output CSV (- for standard output)")
+		crsName = fs.String("crs", "wgs84", "coordinate system of rows without a crs column")
+		lonCol = fs.String("lon", "lon", "name of the longitude column")
+		latCol = fs.String("lat", "lat", "name of the latitude column")
+	})
 	if err != nil {
 		return err
 	}
-	fs := flag.NewFlagSet("locate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.dbFlag(fs)
-	in := fs.String("in", "", "input CSV with a header row holding lon and lat columns (and optionally crs)")
-	out := fs.String("out", "", "output CSV (- for standard output)")
-	crsName := fs.String("crs", "wgs84", "coordinate system of rows without a crs column")
-	lonCol := fs.String("lon", "lon", "name of the longitude column")
-	latCol := fs.String("lat", "lat", "name of the latitude column")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
+	cfg, log := cmd.cfg, cmd.log
 	if *in == "" || *out == "" {
 		return fmt.Errorf("locate: --in and --out are required")
 	}
 	defCRS, err := crs.Parse(*crsName)
 	if err != nil {
 		return fmt.Errorf("--crs: %w", err)
-	}
-	log, err := cfg.logger(stderr)
-	if err != nil {
-		return err
 	}
 	pool, err := cfg.open(ctx)
 	if err != nil {
