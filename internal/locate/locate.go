@@ -68,15 +68,16 @@ type gridInfo struct {
 
 // Snapshot is an immutable picture of the grids and teams.
 type Snapshot struct {
-	index   *Index
-	grids   map[int64]*gridInfo
-	tops    []int64 // grids without a parent, for the nearest-grid message
-	geoms   map[int64]orb.MultiPolygon
-	byKind  map[grid110.TeamKind][]nTeam
-	kinds   []grid110.TeamKind // N-team kinds, sorted
-	areas   *Index             // N-team service areas, by team id
-	teams   map[int64]*nTeam   // every team with a reference, duty teams too
-	version string
+	index    *Index
+	grids    map[int64]*gridInfo
+	tops     []int64 // grids without a parent, for the nearest-grid message
+	geoms    map[int64]orb.MultiPolygon
+	byKind   map[grid110.TeamKind][]*nTeam // on-duty N-teams by kind
+	anywhere map[grid110.TeamKind][]*nTeam // on-duty N-teams without a service area
+	kinds    []grid110.TeamKind            // N-team kinds, sorted
+	areas    *Index                        // N-team service areas, by team id
+	teams    map[int64]*nTeam              // every team with a reference, duty teams too
+	version  string
 }
 
 type nTeam struct {
@@ -89,7 +90,8 @@ type nTeam struct {
 // they were read at.
 func NewSnapshot(grids []grid110.Grid, teams []grid110.Team, version string) *Snapshot {
 	s := &Snapshot{grids: make(map[int64]*gridInfo, len(grids)), geoms: map[int64]orb.MultiPolygon{},
-		byKind: map[grid110.TeamKind][]nTeam{}, teams: map[int64]*nTeam{}, version: version}
+		byKind: map[grid110.TeamKind][]*nTeam{}, anywhere: map[grid110.TeamKind][]*nTeam{},
+		teams: map[int64]*nTeam{}, version: version}
 	entries := make([]Entry, 0, len(grids))
 	parent := make(map[int64]int64, len(grids))
 	for _, g := range grids {
@@ -114,14 +116,21 @@ func NewSnapshot(grids []grid110.Grid, teams []grid110.Team, version string) *Sn
 		if !t.HasBase {
 			continue
 		}
-		n := nTeam{ref: ref, base: t.Base, hasArea: len(t.ServiceArea) > 0}
-		if n.hasArea {
-			areas = append(areas, Entry{ID: t.ID, Geom: t.ServiceArea})
-		}
-		if len(s.byKind[t.Kind]) == 0 {
+		n := s.teams[t.ID]
+		n.hasArea = len(t.ServiceArea) > 0
+		if _, seen := s.byKind[t.Kind]; !seen {
 			s.kinds = append(s.kinds, t.Kind)
+			s.byKind[t.Kind] = nil
+		}
+		if !t.OnDuty {
+			continue
 		}
 		s.byKind[t.Kind] = append(s.byKind[t.Kind], n)
+		if n.hasArea {
+			areas = append(areas, Entry{ID: t.ID, Geom: t.ServiceArea})
+		} else {
+			s.anywhere[t.Kind] = append(s.anywhere[t.Kind], n)
+		}
 	}
 	sort.Slice(s.kinds, func(i, j int) bool { return s.kinds[i] < s.kinds[j] })
 	s.areas = NewIndex(areas)
@@ -174,43 +183,44 @@ func (s *Snapshot) Locate(p orb.Point, kinds []grid110.TeamKind) (Result, error)
 	return s.LocateIn(id, p, kinds)
 }
 
-// nearest finds the nearest on-duty team of kind k whose service area
-// covers p, or failing that the nearest on-duty team of kind k at all.
-// serving lists the teams whose service area covers p.
+// nearest finds the nearest on-duty team of kind k that serves p (its
+// service area covers p, or it has none), or failing that the nearest
+// on-duty team of kind k at all. serving lists the on-duty teams whose
+// service area covers p, so only a handful of teams are measured.
+//
+// Candidates are ranked by distance in a local equirectangular plane around
+// p (ties to the smallest id), which orders teams within a city as the
+// great-circle distance does; the distance reported is the haversine one.
 func (s *Snapshot) nearest(p orb.Point, k grid110.TeamKind, serving []int64) (NearbyTeam, bool) {
-	best, bestOut := -1, -1
-	bd, bdOut := math.Inf(1), math.Inf(1)
-	teams := s.byKind[k]
-	for i := range teams {
-		t := &teams[i]
-		if !t.ref.OnDuty {
-			continue
-		}
-		d := crs.Distance(p[0], p[1], t.base[0], t.base[1])
-		covers := !t.hasArea || contains(serving, t.ref.ID)
-		if covers && (d < bd || d == bd && t.ref.ID < teams[best].ref.ID) {
-			best, bd = i, d
-		}
-		if d < bdOut || d == bdOut && t.ref.ID < teams[bestOut].ref.ID {
-			bestOut, bdOut = i, d
+	kx := math.Cos(p[1] * math.Pi / 180)
+	var best *nTeam
+	bd := math.Inf(1)
+	consider := func(t *nTeam) {
+		dx, dy := (t.base[0]-p[0])*kx, t.base[1]-p[1]
+		if d := dx*dx + dy*dy; d < bd || d == bd && t.ref.ID < best.ref.ID {
+			best, bd = t, d
 		}
 	}
-	switch {
-	case best >= 0:
-		return NearbyTeam{TeamRef: teams[best].ref, DistanceM: math.Round(bd)}, true
-	case bestOut >= 0:
-		return NearbyTeam{TeamRef: teams[bestOut].ref, DistanceM: math.Round(bdOut), OutsideServiceArea: true}, true
+	for _, t := range s.anywhere[k] {
+		consider(t)
 	}
-	return NearbyTeam{}, false
-}
-
-func contains(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
+	for _, id := range serving {
+		if t := s.teams[id]; t.ref.Kind == k {
+			consider(t)
 		}
 	}
-	return false
+	outside := false
+	if best == nil {
+		for _, t := range s.byKind[k] {
+			consider(t)
+		}
+		outside = true
+	}
+	if best == nil {
+		return NearbyTeam{}, false
+	}
+	d := math.Round(crs.Distance(p[0], p[1], best.base[0], best.base[1]))
+	return NearbyTeam{TeamRef: best.ref, DistanceM: d, OutsideServiceArea: outside}, true
 }
 
 // outside explains a point in no grid: the nearest top-level grid and how far.
