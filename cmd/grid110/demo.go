@@ -47,6 +47,9 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	store := postgres.NewStore(pool)
+	if err := demo.Check(ctx, store); err != nil {
+		return fmt.Errorf("%w: drop the database (dropdb -h 127.0.0.1 -U postgres grid110) and run make run again", err)
+	}
 	empty, err := demo.Empty(ctx, store)
 	if err != nil {
 		return err

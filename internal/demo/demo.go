@@ -13,6 +13,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -66,6 +67,37 @@ func Empty(ctx context.Context, store *postgres.Store) (bool, error) {
 	return !exists, nil
 }
 
+// ErrPartial means an earlier demo load was interrupted: the database holds
+// part of a city, which no command should mistake for a whole one.
+var ErrPartial = errors.New("an earlier demo load did not finish; the database holds part of a city")
+
+// Check returns ErrPartial if a demo load started in this database and did
+// not finish, and nil otherwise (no demo, a complete one, or other grids).
+func Check(ctx context.Context, store *postgres.Store) error {
+	var complete *bool
+	err := store.Pool().QueryRow(ctx, `SELECT (value->>'complete')::bool FROM settings WHERE key = 'demo'`).Scan(&complete)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("check demo state: %w", err)
+	}
+	if complete == nil || !*complete {
+		return ErrPartial
+	}
+	return nil
+}
+
+// mark records the demo load's options and whether it is complete.
+func (l *loader) mark(ctx context.Context, complete bool) error {
+	const q = `
+		INSERT INTO settings (key, value) VALUES ('demo', jsonb_build_object('seed', $1::bigint, 'reports', $2::int,
+			'until', $3::timestamptz, 'complete', $4::bool))
+		ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`
+	_, err := l.pool.Exec(ctx, q, l.opt.Seed, l.opt.Reports, l.opt.Until, complete)
+	return err
+}
+
 // Load builds the demo city in store's database, which must hold no grids
 // (the error wraps grid110.ErrConflict otherwise). It runs in steps, each in
 // its own transaction, so a failed load leaves a partial city behind: load
@@ -102,12 +134,18 @@ func Load(ctx context.Context, store *postgres.Store, opt Options) (*Summary, er
 		{"reports", l.loadReports},
 		{"analyze", l.analyze},
 	}
+	if err := l.mark(ctx, false); err != nil {
+		return nil, fmt.Errorf("load demo: %w", err)
+	}
 	for _, s := range steps {
 		t := time.Now()
 		if err := s.run(ctx); err != nil {
 			return nil, fmt.Errorf("load demo: %s: %w", s.name, err)
 		}
 		l.log.Info("demo step done", "step", s.name, "took", time.Since(t).Round(time.Millisecond))
+	}
+	if err := l.mark(ctx, true); err != nil {
+		return nil, fmt.Errorf("load demo: %w", err)
 	}
 	sum, err := l.summary(ctx)
 	if err != nil {

@@ -32,10 +32,10 @@ func testSnapshot() *Snapshot {
 	teams := []grid110.Team{
 		{ID: 10, Kind: grid110.KindDuty, GridID: 2, OnDuty: true, Members: []grid110.Member{{Role: grid110.RoleGridWorker, Name: "甲"}}},
 		{ID: 11, Kind: grid110.KindDuty, GridID: 3, OnDuty: true},
-		team(20, grid110.KindPatrol, orb.Point{1.9, 0.5}, box(1, 0, 2, 1), true),   // serves B only, though it is near A's edge
-		team(21, grid110.KindPatrol, orb.Point{0.1, 0.5}, box(0, 0, 1, 1), true),   // serves A
-		team(22, grid110.KindPatrol, orb.Point{0.9, 0.5}, box(0, 0, 1, 1), false),  // serves A, off duty
-		team(30, grid110.KindLegalAid, orb.Point{1.5, 0.5}, nil, true),             // serves anywhere
+		team(20, grid110.KindPatrol, orb.Point{1.9, 0.5}, box(1, 0, 2, 1), true),    // serves B only, though it is near A's edge
+		team(21, grid110.KindPatrol, orb.Point{0.1, 0.5}, box(0, 0, 1, 1), true),    // serves A
+		team(22, grid110.KindPatrol, orb.Point{0.9, 0.5}, box(0, 0, 1, 1), false),   // serves A, off duty
+		team(30, grid110.KindLegalAid, orb.Point{1.5, 0.5}, nil, true),              // serves anywhere
 		team(40, grid110.KindEmergency, orb.Point{1.5, 0.5}, box(1, 0, 2, 1), true), // only B has one
 	}
 	return NewSnapshot(grids, teams, "v1")
