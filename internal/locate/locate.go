@@ -108,11 +108,14 @@ func NewSnapshot(grids []grid110.Grid, teams []grid110.Team, version string) *Sn
 	var areas []Entry
 	for _, t := range teams {
 		ref := NewTeamRef(t)
-		s.teams[t.ID] = &nTeam{ref: ref, base: t.Base}
 		if t.Kind == grid110.KindDuty {
+			s.teams[t.ID] = &nTeam{ref: ref, base: t.Base}
 			duty[t.GridID] = &ref
 			continue
 		}
+		// An answer names an N-team; its roster is for GET /api/v1/teams.
+		ref.Members = nil
+		s.teams[t.ID] = &nTeam{ref: ref, base: t.Base}
 		if !t.HasBase {
 			continue
 		}
