@@ -51,7 +51,7 @@ var catalogue = []Layer{
 		Fields: map[string]string{"id": "Number: grid id", "level": "String: district, township, community or compound",
 			"code": "String: administrative or generated code", "name": "String: name",
 			"duty_team_id": "Number: the \"2\" team of the community (communities and compounds)",
-			"duty_team": "String: the \"2\" team's name"}},
+			"duty_team":    "String: the \"2\" team's name"}},
 	{Name: LayerGridStats, Geometry: "polygon", MinZoom: 0, MaxZoom: 16, Filtered: true, reportBased: true,
 		Description: "The grid polygons of the grids layer with the number of reports in each grid (its whole " +
 			"subtree) for the filter: category, status, from, to (default the last 30 days). For a choropleth.",
@@ -63,7 +63,7 @@ var catalogue = []Layer{
 			"aggregated, never dropped.",
 		Fields: map[string]string{"id": "Number: report id", "category": "String: category code",
 			"status": "String: workflow status", "priority": "Number: 1 urgent ... 4 low",
-			"age": "Number: hours since the report was made, when the tile was drawn",
+			"age":     "Number: hours since the report was made, when the tile was drawn",
 			"cluster": "Boolean: true for an aggregate of several reports", "count": "Number: reports in the cluster",
 			"cell": "String: H3 cell of the cluster"}},
 	{Name: LayerHeatmap, Geometry: "polygon", MinZoom: 0, MaxZoom: 16, Filtered: true, reportBased: true,
@@ -74,7 +74,7 @@ var catalogue = []Layer{
 	{Name: LayerTeams, Geometry: "point", MinZoom: 0, MaxZoom: 16, MaxAge: time.Minute,
 		Description: "N-team bases with their kind and on-duty state.",
 		Fields: map[string]string{"id": "Number: team id", "code": "String: team code", "name": "String: name",
-			"kind": "String: patrol, legal_aid, volunteer, anti_counterfeit, emergency, mediation, medical ...",
+			"kind":    "String: patrol, legal_aid, volunteer, anti_counterfeit, emergency, mediation, medical ...",
 			"on_duty": "Boolean: on duty now"}},
 }
 

@@ -16,26 +16,21 @@ import (
 	"grid110/internal/postgres"
 	"grid110/internal/server"
 	"grid110/migrations"
+	"grid110/tiles"
 )
 
 // serveCmd migrates, loads the locate index, and serves until ctx ends,
 // then shuts down gracefully: in-flight requests get ShutdownTimeout.
 func serveCmd(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	cfg, err := loadConfig(getenv)
+	var tileCacheMB *int
+	cmd, err := newCommand("serve", args, getenv, stderr, func(fs *flag.FlagSet, cfg *config) {
+		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (env GRID110_ADDR)")
+		tileCacheMB = fs.Int("tile-cache-mb", 256, "in-process cache of rendered tiles in MiB (0 turns it off)")
+	})
 	if err != nil {
 		return err
 	}
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.dbFlag(fs)
-	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (env GRID110_ADDR)")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	log, err := cfg.logger(stderr)
-	if err != nil {
-		return err
-	}
+	cfg, log := cmd.cfg, cmd.log
 	pool, err := cfg.open(ctx)
 	if err != nil {
 		return err
@@ -53,9 +48,16 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	defer stopBG()
 	go locator.Run(bg, cfg.ReloadPoll)
 	go postgres.Listen(bg, pool, []string{postgres.ChangesChannel}, log, func(string, string) { locator.Changed() }) //nolint:errcheck // ends with bg
+	tileSrc, err := tiles.New(ctx, pool, tiles.Options{CacheBytes: int64(*tileCacheMB) << 20, Log: log})
+	if err != nil {
+		return err
+	}
+	go tileSrc.Run(bg)
+	// Changed reports and grids reach every instance's tile cache this way.
+	go postgres.Listen(bg, pool, []string{tiles.Channel, postgres.ChangesChannel}, log, tileSrc.Notify) //nolint:errcheck // ends with bg
 
 	app := server.New(store, locator, server.Config{RequestTimeout: cfg.RequestTimeout, MaxBatch: cfg.MaxBatch,
-		Migrations: migrations.FS}, log, prometheus.NewRegistry())
+		Migrations: migrations.FS, Tiles: tileSrc}, log, prometheus.NewRegistry())
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -80,28 +82,18 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 
 // migrateCmd applies pending migrations.
 func migrateCmd(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
-	cfg, err := loadConfig(getenv)
+	cmd, err := newCommand("migrate", args, getenv, stderr, nil)
 	if err != nil {
 		return err
 	}
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	cfg.dbFlag(fs)
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	log, err := cfg.logger(stderr)
-	if err != nil {
-		return err
-	}
-	pool, err := cfg.open(ctx)
+	pool, err := cmd.cfg.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := postgres.Migrate(ctx, pool, migrations.FS, log); err != nil {
+	if err := postgres.Migrate(ctx, pool, migrations.FS, cmd.log); err != nil {
 		return err
 	}
-	log.Info("database is current")
+	cmd.log.Info("database is current")
 	return nil
 }

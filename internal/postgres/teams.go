@@ -244,3 +244,18 @@ func (s *Store) Teams(ctx context.Context, f TeamFilter) ([]TeamHit, error) {
 	})
 	return out, translate(err, "list team members")
 }
+
+// Team returns one team with its base and service area, without members
+// or phone number. The error wraps grid110.ErrNotFound if there is no such team.
+func (s *Store) Team(ctx context.Context, id int64) (grid110.Team, error) {
+	const q = `
+		SELECT id, code, kind, name, grid_id, ST_AsBinary(base) AS base,
+			ST_AsBinary(service_area) AS service_area, on_duty, NULL::text AS phone
+		FROM teams WHERE id = $1`
+	rows, _ := s.pool.Query(ctx, q, id)
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[teamRow])
+	if err != nil {
+		return grid110.Team{}, translate(err, fmt.Sprintf("team %d", id))
+	}
+	return r.team()
+}

@@ -291,6 +291,14 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"GridProperties", gridFeature(g).Properties, gridFeature(grid110.Grid{}).Properties},
 		{"GridDetailProperties", detail.Properties, gridFeature(grid110.Grid{}).Properties},
 		{"GridFeatureCollection", fc, geojson.NewFeatureCollection()},
+		{"HotspotCell", hotspotCell{}, hotspotCell{}},
+		{"Hotspots", hotspotsResponse{}, hotspotsResponse{}},
+		{"GridHotspot", gridHotspot{GridRef: ref}, gridHotspot{}},
+		{"GridHotspots", gridHotspotsResponse{}, gridHotspotsResponse{}},
+		{"EmergingCell", emergingCell{}, emergingCell{}},
+		{"Emerging", emergingResponse{}, emergingResponse{}},
+		{"PatrolPriority", priorityItem{DistanceM: &d}, priorityItem{}},
+		{"PatrolPriorities", prioritiesResponse{}, prioritiesResponse{}},
 	}
 	for _, c := range cases {
 		props, required := schemaProps(t, doc, "#/components/schemas/"+c.schema)

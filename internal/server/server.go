@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -18,7 +19,9 @@ import (
 
 	"grid110/internal/intake"
 	"grid110/internal/locate"
+	"grid110/internal/patrol"
 	"grid110/internal/postgres"
+	"grid110/tiles"
 )
 
 // Config holds the server's settings.
@@ -26,6 +29,10 @@ type Config struct {
 	RequestTimeout time.Duration // per request (default 30s)
 	MaxBatch       int           // points per batch locate (default 10000)
 	Migrations     fs.FS         // to tell /readyz whether the schema is current
+	Tiles          *tiles.Source // vector tiles under /tiles (nil: not served)
+	// HotspotMinReports withholds hotspot cells and grids with fewer
+	// reports from callers without a staff role (0: patrol.DefaultMinReports; negative: none).
+	HotspotMinReports int
 }
 
 // Server is the HTTP application.
@@ -38,6 +45,8 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	cats    *categoryCache
+	// hotspots serves /api/v1/hotspots and patrol priorities.
+	hotspots *patrol.Service
 }
 
 // New builds the application. reg receives the Prometheus metrics.
@@ -50,6 +59,7 @@ func New(store *postgres.Store, locator *locate.Locator, cfg Config, log *slog.L
 	}
 	s := &Server{store: store, locator: locator, cfg: cfg, log: log,
 		metrics: newMetrics(reg), cats: newCategoryCache(store, time.Minute)}
+	s.hotspots = patrol.New(store)
 	s.intake = intake.New(cachedCategories{s.cats, store}, locator)
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		newPoolCollector(store.Pool()))
@@ -73,7 +83,9 @@ func New(store *postgres.Store, locator *locate.Locator, cfg Config, log *slog.L
 	}))
 	e.Use(middleware.Recover())
 	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}))
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024,
+		// Tiles are compressed once and cached that way (internal/server/tiles.go).
+		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/tiles/") }}))
 	s.echo = e
 	s.routes(reg)
 	return s
