@@ -27,6 +27,8 @@ type config struct {
 	ShutdownTimeout  time.Duration
 	MaxBatch         int
 	ReloadPoll       time.Duration
+	// HotspotMinReports: hotspot cells with fewer reports are withheld from the public (negative: none).
+	HotspotMinReports int
 }
 
 // loadConfig reads defaults from the environment.
@@ -52,6 +54,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 			if *d.dst, err = time.ParseDuration(v); err != nil || *d.dst <= 0 {
 				return c, fmt.Errorf("%s=%q is not a positive duration such as 30s", d.env, v)
 			}
+		}
+	}
+	if v := getenv("GRID110_HOTSPOT_MIN_REPORTS"); v != "" {
+		if c.HotspotMinReports, err = strconv.Atoi(v); err != nil {
+			return c, fmt.Errorf("GRID110_HOTSPOT_MIN_REPORTS=%q is not a whole number", v)
 		}
 	}
 	if v := getenv("GRID110_MAX_BATCH"); v != "" {

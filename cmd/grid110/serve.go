@@ -47,17 +47,22 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
 	go locator.Run(bg, cfg.ReloadPoll)
-	go postgres.Listen(bg, pool, []string{postgres.ChangesChannel}, log, func(string, string) { locator.Changed() }) //nolint:errcheck // ends with bg
 	tileSrc, err := tiles.New(ctx, pool, tiles.Options{CacheBytes: int64(*tileCacheMB) << 20, Log: log})
 	if err != nil {
 		return err
 	}
 	go tileSrc.Run(bg)
-	// Changed reports and grids reach every instance's tile cache this way.
-	go postgres.Listen(bg, pool, []string{tiles.Channel, postgres.ChangesChannel}, log, tileSrc.Notify) //nolint:errcheck // ends with bg
+	// One connection per instance LISTENs: changed grids and teams reload the
+	// locate index, and changed reports and grids reach the tile cache.
+	go postgres.Listen(bg, pool, []string{tiles.Channel, postgres.ChangesChannel}, log, func(channel, payload string) { //nolint:errcheck // ends with bg
+		if channel == postgres.ChangesChannel {
+			locator.Changed()
+		}
+		tileSrc.Notify(channel, payload)
+	})
 
 	app := server.New(store, locator, server.Config{RequestTimeout: cfg.RequestTimeout, MaxBatch: cfg.MaxBatch,
-		Migrations: migrations.FS, Tiles: tileSrc}, log, prometheus.NewRegistry())
+		Migrations: migrations.FS, Tiles: tileSrc, HotspotMinReports: cfg.HotspotMinReports}, log, prometheus.NewRegistry())
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
