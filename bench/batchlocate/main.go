@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"time"
@@ -34,7 +35,9 @@ func main() {
 	runs := flag.Int("runs", 3, "runs of each method; medians are reported")
 	apiURL := flag.String("url", "", "grid110 base URL to also time POST /api/v1/locate/batch (optional)")
 	httpPoints := flag.Int("http-points", 200000, "points sent over HTTP (in batches of 10,000)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the full-locate runs to this file")
 	flag.Parse()
+	profile = *cpuProfile
 	if err := run(context.Background(), *dbURL, *n, *runs, *apiURL, *httpPoints); err != nil {
 		fmt.Fprintln(os.Stderr, "batchlocate:", err)
 		os.Exit(1)
@@ -127,11 +130,13 @@ func run(ctx context.Context, dbURL string, n, runs int, apiURL string, httpPoin
 			got[i], _ = snap.Deepest(pts[i])
 		}
 		mem1Times = append(mem1Times, time.Since(start))
+		stopProfile := startProfile()
 		start = time.Now()
 		parallel(len(pts), runtime.GOMAXPROCS(0), func(i int) {
 			snap.Locate(pts[i], nil) //nolint:errcheck // outside points are answers too
 		})
 		fullTimes = append(fullTimes, time.Since(start))
+		stopProfile()
 		log.Info("in-memory", "run", r+1, "index", memTimes[r].Round(time.Millisecond), "index_1core", mem1Times[r].Round(time.Millisecond), "full_locate", fullTimes[r].Round(time.Millisecond))
 		if apiURL != "" {
 			d, err := viaHTTP(ctx, apiURL, pts[:min(httpPoints, len(pts))], want)
@@ -226,4 +231,21 @@ func median(ds []time.Duration) time.Duration {
 	s := append([]time.Duration(nil), ds...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	return s[len(s)/2]
+}
+
+// profile names the CPU profile file ("" for none).
+var profile string
+
+func startProfile() func() {
+	if profile == "" {
+		return func() {}
+	}
+	f, err := os.Create(profile)
+	if err != nil {
+		panic(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		panic(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }

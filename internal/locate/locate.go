@@ -244,19 +244,24 @@ func (s *Snapshot) outside(p orb.Point) error {
 
 // distanceToMultiPolygon is the distance in metres from p to the nearest
 // edge of mp, in a local equirectangular projection around p: accurate to a
-// fraction of a percent over the tens of kilometres that matter here.
+// fraction of a percent over the tens of kilometres that matter here. It
+// runs for every point outside all grids, so it compares squared distances
+// and skips edges whose bounding box is farther than the best so far.
 func distanceToMultiPolygon(p orb.Point, mp orb.MultiPolygon) float64 {
 	const r = 6371008.8
 	kx := r * math.Pi / 180 * math.Cos(p[1]*math.Pi/180)
 	ky := r * math.Pi / 180
-	best := math.Inf(1)
+	best2, best := math.Inf(1), math.Inf(1)
 	for _, poly := range mp {
 		for _, ring := range poly {
 			for i := 1; i < len(ring); i++ {
 				ax, ay := (ring[i-1][0]-p[0])*kx, (ring[i-1][1]-p[1])*ky
 				bx, by := (ring[i][0]-p[0])*kx, (ring[i][1]-p[1])*ky
-				if d := segmentDistance(ax, ay, bx, by); d < best {
-					best = d
+				if (ax > best && bx > best) || (ax < -best && bx < -best) || (ay > best && by > best) || (ay < -best && by < -best) {
+					continue
+				}
+				if d2 := segmentDistance2(ax, ay, bx, by); d2 < best2 {
+					best2, best = d2, math.Sqrt(d2)
 				}
 			}
 		}
@@ -264,14 +269,20 @@ func distanceToMultiPolygon(p orb.Point, mp orb.MultiPolygon) float64 {
 	return best
 }
 
-// segmentDistance is the distance from the origin to segment a–b.
-func segmentDistance(ax, ay, bx, by float64) float64 {
+// segmentDistance2 is the squared distance from the origin to segment a–b.
+func segmentDistance2(ax, ay, bx, by float64) float64 {
 	dx, dy := bx-ax, by-ay
 	t := 0.0
 	if l := dx*dx + dy*dy; l > 0 {
-		t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l))
+		t = -(ax*dx + ay*dy) / l
+		if t < 0 {
+			t = 0
+		} else if t > 1 {
+			t = 1
+		}
 	}
-	return math.Hypot(ax+t*dx, ay+t*dy)
+	x, y := ax+t*dx, ay+t*dy
+	return x*x + y*y
 }
 
 // LocateIn answers for a point already known to lie in grid id, such as a
