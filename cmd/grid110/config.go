@@ -20,6 +20,7 @@ import (
 type config struct {
 	DatabaseURL      string
 	Addr             string
+	DebugAddr        string
 	LogLevel         string
 	LogFormat        string
 	RequestTimeout   time.Duration
@@ -36,6 +37,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
 		DatabaseURL:      getenv("DATABASE_URL"),
 		Addr:             or(getenv("GRID110_ADDR"), ":8080"),
+		DebugAddr:        getenv("GRID110_DEBUG_ADDR"),
 		LogLevel:         or(getenv("GRID110_LOG_LEVEL"), "info"),
 		LogFormat:        or(getenv("GRID110_LOG_FORMAT"), "text"),
 		RequestTimeout:   30 * time.Second,

@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,6 +27,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	var tileCacheMB *int
 	cmd, err := newCommand("serve", args, getenv, stderr, func(fs *flag.FlagSet, cfg *config) {
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (env GRID110_ADDR)")
+		fs.StringVar(&cfg.DebugAddr, "debug-addr", cfg.DebugAddr, "address for Go's pprof profiles, e.g. 127.0.0.1:6060 (env GRID110_DEBUG_ADDR; default off)")
 		tileCacheMB = fs.Int("tile-cache-mb", 256, "in-process cache of rendered tiles in MiB (0 turns it off)")
 	})
 	if err != nil {
@@ -68,6 +71,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	if cfg.DebugAddr != "" {
+		go serveDebug(cfg.DebugAddr, log)
+	}
 	log.Info("serving", "addr", ln.Addr().String(), "grids", locator.Snapshot().Grids())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -101,4 +107,18 @@ func migrateCmd(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	cmd.log.Info("database is current")
 	return nil
+}
+
+// serveDebug serves Go's pprof profiles on their own address, never on the
+// public one.
+func serveDebug(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	log.Info("serving profiles", "addr", addr)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		log.Error("debug server", "err", err)
+	}
 }

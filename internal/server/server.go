@@ -72,9 +72,18 @@ func New(store *postgres.Store, locator *locate.Locator, cfg Config, log *slog.L
 		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogError: true,
 		HandleError: false,
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			lvl := slog.LevelInfo
-			if v.Status >= 500 {
+			// Successes are counted in /metrics; logging each one costs a write
+			// per request on the hottest paths (locate, tiles), so they log at
+			// debug. Client errors log at info, server errors at warn.
+			lvl := slog.LevelDebug
+			switch {
+			case v.Status >= 500:
 				lvl = slog.LevelWarn
+			case v.Status >= 400:
+				lvl = slog.LevelInfo
+			}
+			if !s.log.Enabled(c.Request().Context(), lvl) {
+				return nil
 			}
 			s.log.Log(c.Request().Context(), lvl, "request", "method", v.Method, "uri", v.URI, "status", v.Status,
 				"latency_ms", float64(v.Latency.Microseconds())/1000, "request_id", v.RequestID)
