@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -39,15 +40,36 @@ func cellsIn(snap *snapshot, fr frame, res int) ([]int64, error) {
 	return out, nil
 }
 
-// cellCounts returns the report counts of cells at res for the filter
-// (sql/heatmap.sql), only cells with reports.
-func (s *Source) cellCounts(ctx context.Context, cells []int64, res int, f Filter) (map[int64]int64, error) {
-	out := map[int64]int64{}
-	if len(cells) == 0 {
-		return out, nil
+// maxSpans is the most spans (days and 8-day blocks) a window may take to
+// be counted from report_cell_spans; longer windows sum the daily roll-up.
+const maxSpans = 64
+
+// cellCounts returns the report counts of tc's cells for the filter, only
+// cells with reports (and possibly cells near the tile: callers look up
+// their own). Without a category or status filter it reads the narrow
+// roll-up report_cell_spans by index ranges (sql/heatmap_spans.sql);
+// otherwise report_cell_counts for the cells (sql/heatmap.sql).
+func (s *Source) cellCounts(ctx context.Context, tc *tileCells, f Filter) (map[int64]int64, error) {
+	if len(tc.cells) == 0 {
+		return nil, nil
 	}
-	rows, _ := s.db.Query(ctx, sqlHeatmap, pgx.NamedArgs{"res": res, "cells": cells, "from": f.fromDay(),
-		"to": f.toDay(), "categories": nonNil(f.Categories), "statuses": nonNil(f.Statuses)})
+	var rows pgx.Rows
+	spans, starts := daySpans(f.fromDay(), f.toDay())
+	if len(f.Categories) == 0 && len(f.Statuses) == 0 && len(spans) <= maxSpans {
+		// One element per span and cell range: each one index range scan.
+		n := len(spans) * len(tc.lo)
+		sp, st, lo, hi := make([]int16, 0, n), make([]time.Time, 0, n), make([]int64, 0, n), make([]int64, 0, n)
+		for i := range spans {
+			for j := range tc.lo {
+				sp, st, lo, hi = append(sp, spans[i]), append(st, starts[i]), append(lo, tc.lo[j]), append(hi, tc.hi[j])
+			}
+		}
+		rows, _ = s.db.Query(ctx, sqlHeatmapSpans, pgx.NamedArgs{"res": tc.res, "spans": sp, "starts": st, "lo": lo, "hi": hi})
+	} else {
+		rows, _ = s.db.Query(ctx, sqlHeatmap, pgx.NamedArgs{"res": tc.res, "cells": tc.cells, "from": f.fromDay(),
+			"to": f.toDay(), "categories": nonNil(f.Categories), "statuses": nonNil(f.Statuses)})
+	}
+	out := make(map[int64]int64, len(tc.cells)/2)
 	var c, n int64
 	_, err := pgx.ForEachRow(rows, []any{&c, &n}, func() error { out[c] = n; return nil })
 	if err != nil {
@@ -58,31 +80,25 @@ func (s *Source) cellCounts(ctx context.Context, cells []int64, res int, f Filte
 
 // renderHeatmap draws report counts per H3 hexagon at the zoom's resolution.
 func (s *Source) renderHeatmap(ctx context.Context, enc *layerEncoder, snap *snapshot, fr frame, f Filter) error {
-	res := heatRes(fr.z)
-	cells, err := cellsIn(snap, fr, res)
+	tc, err := s.tileCellsFor(snap, fr, cellsHeatmap)
 	if err != nil {
 		return err
 	}
-	counts, err := s.cellCounts(ctx, cells, res, f)
-	if err != nil {
+	counts, err := s.cellCounts(ctx, tc, f)
+	if err != nil || len(counts) == 0 {
 		return err
 	}
-	var buf orb.Ring
-	for _, c := range cells { // in cell order, so the bytes are stable
+	res := num(int64(tc.res))
+	for i, c := range tc.cells { // in cell order, so the bytes are stable
+		if tc.geoms[i] == nil {
+			continue
+		}
 		n, ok := counts[c]
 		if !ok {
 			continue
 		}
-		mp := fr.polygon(orb.MultiPolygon{{cellRing(h3.Cell(c))}}, buf)
-		if len(mp) == 0 {
-			continue
-		}
-		enc.beginGeom()
-		for _, r := range mp[0] {
-			enc.addRing(r)
-		}
-		enc.endFeature(uint64(c), geomPolygon, prop{"cell", str(h3.Cell(c).String())}, prop{"res", num(int64(res))},
-			prop{"count", num(n)})
+		enc.geom = append(enc.geom[:0], tc.geoms[i]...)
+		enc.endFeature(uint64(c), geomPolygon, prop{"cell", str(tc.names[i])}, prop{"res", res}, prop{"count", num(n)})
 	}
 	return nil
 }

@@ -59,11 +59,13 @@ type layerEncoder struct {
 	n        int
 	geom     []uint32 // scratch
 	tags     []uint32 // scratch
+	feat     []byte   // scratch
 	px, py   int32    // cursor of the geometry being written
 }
 
 func newLayerEncoder(name string) *layerEncoder {
-	return &layerEncoder{name: name, keyIdx: map[string]uint32{}, valIdx: map[value]uint32{}}
+	return &layerEncoder{name: name, keyIdx: map[string]uint32{}, valIdx: map[value]uint32{},
+		features: make([]byte, 0, 4096)}
 }
 
 // empty reports whether the layer has no features.
@@ -126,7 +128,7 @@ func (l *layerEncoder) endFeature(id uint64, typ int, props ...prop) {
 	for _, p := range props {
 		l.tags = append(l.tags, l.key(p.key), l.val(p.val))
 	}
-	var f []byte
+	f := l.feat[:0]
 	if id != 0 {
 		f = appendTag(f, 1, 0)
 		f = binary.AppendUvarint(f, id)
@@ -138,12 +140,13 @@ func (l *layerEncoder) endFeature(id uint64, typ int, props ...prop) {
 	l.features = appendTag(l.features, 2, 2)
 	l.features = binary.AppendUvarint(l.features, uint64(len(f)))
 	l.features = append(l.features, f...)
+	l.feat = f
 	l.n++
 }
 
 // appendTo appends the layer, as field 3 of a Tile, to b.
 func (l *layerEncoder) appendTo(b []byte) []byte {
-	var m []byte
+	m := make([]byte, 0, len(l.features)+64*len(l.vals)+256)
 	m = appendTag(m, 15, 0)
 	m = binary.AppendUvarint(m, 2)
 	m = appendBytes(m, 1, []byte(l.name))

@@ -7,7 +7,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
-	"github.com/uber/h3-go/v4"
 )
 
 // renderReports draws report points from pointsZoom on, and clusters (one
@@ -64,28 +63,23 @@ func (s *Source) drawReportPoints(ctx context.Context, enc *layerEncoder, fr fra
 
 // drawReportClusters draws one point per H3 cell (at clusterRes) with reports.
 func (s *Source) drawReportClusters(ctx context.Context, enc *layerEncoder, snap *snapshot, fr frame, f Filter) error {
-	res := clusterRes(fr.z)
-	cells, err := cellsIn(snap, fr, res)
+	tc, err := s.tileCellsFor(snap, fr, cellsClusters)
 	if err != nil {
 		return err
 	}
-	counts, err := s.cellCounts(ctx, cells, res, f)
+	counts, err := s.cellCounts(ctx, tc, f)
 	if err != nil {
 		return err
 	}
-	for _, c := range cells {
+	for i, c := range tc.cells {
 		n, ok := counts[c]
-		if !ok {
-			continue
-		}
-		q, ok := fr.point(cellCenter(h3.Cell(c)))
-		if !ok {
+		if !ok || !tc.in[i] {
 			continue
 		}
 		enc.beginGeom()
-		enc.addPoints(q)
+		enc.addPoints(tc.pts[i])
 		enc.endFeature(uint64(c), geomPoint, prop{"cluster", boolean(true)}, prop{"count", num(n)},
-			prop{"cell", str(h3.Cell(c).String())})
+			prop{"cell", str(tc.names[i])})
 	}
 	return nil
 }

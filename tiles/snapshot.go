@@ -3,6 +3,8 @@ package tiles
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -17,6 +19,7 @@ import (
 // grids or teams change, never modified.
 type snapshot struct {
 	levels     map[grid110.Level][]*gridFeature
+	index      map[grid110.Level]*gridIndex
 	byID       map[int64]*gridFeature
 	teams      []teamFeature
 	categories map[string]bool
@@ -51,15 +54,73 @@ func (s *snapshot) ancestor(g *gridFeature, level grid110.Level) *gridFeature {
 	return nil
 }
 
-// gridsIn returns the grids at level whose bound meets b (normalised Mercator).
+// gridsIn returns the grids at level whose bound meets b (normalised
+// Mercator), in snapshot order.
 func (s *snapshot) gridsIn(level grid110.Level, b orb.Bound) []*gridFeature {
-	var out []*gridFeature
-	for _, g := range s.levels[level] {
-		if g.bound.Intersects(b) {
-			out = append(out, g)
+	all := s.levels[level]
+	ix := s.index[level]
+	if ix == nil || !ix.bound.Intersects(b) {
+		return nil
+	}
+	i0, j0 := ix.bucket(b.Min)
+	i1, j1 := ix.bucket(b.Max)
+	var ids []int32
+	for j := j0; j <= j1; j++ {
+		for i := i0; i <= i1; i++ {
+			for _, k := range ix.buckets[j*ix.n+i] {
+				if all[k].bound.Intersects(b) {
+					ids = append(ids, k)
+				}
+			}
 		}
 	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids) // a grid spanning buckets is in each
+	out := make([]*gridFeature, len(ids))
+	for i, k := range ids {
+		out[i] = all[k]
+	}
 	return out
+}
+
+// gridIndex buckets one level's grids by their bounds on an n x n grid over
+// the level's bound, so a tile looks at the grids near it, not all of them.
+type gridIndex struct {
+	bound   orb.Bound
+	n       int
+	buckets [][]int32 // row-major; indices into snapshot.levels[level]
+}
+
+func newGridIndex(grids []*gridFeature) *gridIndex {
+	if len(grids) == 0 {
+		return nil
+	}
+	ix := &gridIndex{bound: grids[0].bound, n: max(1, min(256, int(math.Sqrt(float64(len(grids))))))}
+	for _, g := range grids {
+		ix.bound = ix.bound.Union(g.bound)
+	}
+	ix.buckets = make([][]int32, ix.n*ix.n)
+	for k, g := range grids {
+		i0, j0 := ix.bucket(g.bound.Min)
+		i1, j1 := ix.bucket(g.bound.Max)
+		for j := j0; j <= j1; j++ {
+			for i := i0; i <= i1; i++ {
+				ix.buckets[j*ix.n+i] = append(ix.buckets[j*ix.n+i], int32(k))
+			}
+		}
+	}
+	return ix
+}
+
+// bucket returns the column and row of p, clamped to the index.
+func (ix *gridIndex) bucket(p orb.Point) (i, j int) {
+	f := func(v, lo, hi float64) int {
+		if hi <= lo {
+			return 0
+		}
+		return max(0, min(ix.n-1, int((v-lo)/(hi-lo)*float64(ix.n))))
+	}
+	return f(p[0], ix.bound.Min[0], ix.bound.Max[0]), f(p[1], ix.bound.Min[1], ix.bound.Max[1])
 }
 
 type gridRow struct {
@@ -116,6 +177,10 @@ func loadSnapshot(ctx context.Context, db Querier) (*snapshot, error) {
 		f.bound = f.geom.Bound()
 		s.levels[f.level] = append(s.levels[f.level], f)
 		s.byID[f.id] = f
+	}
+	s.index = map[grid110.Level]*gridIndex{}
+	for lvl, grids := range s.levels {
+		s.index[lvl] = newGridIndex(grids)
 	}
 	rows, _ = db.Query(ctx, sqlTeams)
 	teams, err := pgx.CollectRows(rows, pgx.RowToStructByName[teamRow])

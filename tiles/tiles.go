@@ -38,6 +38,8 @@ var (
 	sqlGridStats string
 	//go:embed sql/heatmap.sql
 	sqlHeatmap string
+	//go:embed sql/heatmap_spans.sql
+	sqlHeatmapSpans string
 	//go:embed sql/reports.sql
 	sqlReports string
 )
@@ -59,6 +61,10 @@ type Options struct {
 	CacheBytes int64
 	// Now is the clock for default time windows and report ages (time.Now if nil).
 	Now func() time.Time
+	// CellCacheBytes bounds the cache of the H3 cells of heatmap and
+	// cluster tiles (their hexagons drawn in tile coordinates), which do
+	// not depend on the reports: 0 means 64 MiB, negative turns it off.
+	CellCacheBytes int64
 	// Log receives reload and invalidation problems (discarded if nil).
 	Log *slog.Logger
 }
@@ -69,6 +75,7 @@ type Source struct {
 	now   func() time.Time
 	log   *slog.Logger
 	cache *cache
+	cells *cellCache
 	snap  atomic.Pointer[snapshot]
 	kick  chan struct{}
 }
@@ -76,6 +83,9 @@ type Source struct {
 // New loads the grid and team snapshot and returns a Source over db.
 func New(ctx context.Context, db Querier, opt Options) (*Source, error) {
 	s := &Source{db: db, now: opt.Now, log: opt.Log, cache: newCache(opt.CacheBytes), kick: make(chan struct{}, 1)}
+	if s.cells = newCellCache(opt.CellCacheBytes); opt.CellCacheBytes == 0 {
+		s.cells = newCellCache(64 << 20)
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -105,13 +115,22 @@ func newTile(b []byte) *Tile {
 // Empty reports whether the tile has no features.
 func (t *Tile) Empty() bool { return len(t.MVT) == 0 }
 
+// gzipWriters are reused: a gzip.Writer is large to allocate, and tiles
+// drawn with the cache off are compressed on every request.
+var gzipWriters = sync.Pool{New: func() any {
+	w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	return w
+}}
+
 // Gzipped returns the tile compressed with gzip, computed once.
 func (t *Tile) Gzipped() []byte {
 	t.once.Do(func() {
-		var b bytes.Buffer
-		w, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+		b := bytes.NewBuffer(make([]byte, 0, len(t.MVT)/2+64))
+		w := gzipWriters.Get().(*gzip.Writer)
+		w.Reset(b)
 		w.Write(t.MVT)
 		w.Close()
+		gzipWriters.Put(w)
 		t.gz = b.Bytes()
 	})
 	return t.gz
@@ -198,6 +217,7 @@ func (s *Source) Reload(ctx context.Context) error {
 		return err
 	}
 	s.snap.Store(snap)
+	s.cells.clear() // the cells of a tile are limited to the city's bound
 	s.cache.clear(LayerGrids, LayerGridStats, LayerTeams)
 	return nil
 }
