@@ -1,7 +1,7 @@
 package crs
 
 // Tests against the published vectors in testdata/ (copied verbatim from
-// /work/shared/data/gcj02-testvectors; see testdata/SOURCE.md for provenance,
+// the shared data folder gcj02-testvectors; see testdata/SOURCE.md for provenance,
 // licences and the argument order of each file: the eviltransform CSVs are
 // (lat, lng), the coordtransform CSV is (lng, lat)).
 
