@@ -3,6 +3,7 @@ package tiles
 import (
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +24,20 @@ type Filter struct {
 	Categories []string // sorted; empty means every category
 	Statuses   []string // sorted; empty means every status
 	From, To   time.Time
+	// FDR asks the hotspots layer for Benjamini-Hochberg corrected bins.
+	FDR bool
+}
+
+// forLayer keeps the parts of f that layer l uses, so that tiles are
+// cached once per distinct answer: only hotspots take fdr, and they count
+// every status.
+func (f Filter) forLayer(l string) Filter {
+	if l == LayerHotspots {
+		f.Statuses = nil
+	} else {
+		f.FDR = false
+	}
+	return f
 }
 
 // key is the filter's canonical form, for the cache and for tile URLs.
@@ -36,6 +51,9 @@ func (f Filter) Query() url.Values {
 	}
 	if len(f.Statuses) > 0 {
 		v.Set("status", strings.Join(f.Statuses, ","))
+	}
+	if f.FDR {
+		v.Set("fdr", "true")
 	}
 	v.Set("from", f.From.Format(time.DateOnly))
 	v.Set("to", f.To.AddDate(0, 0, -1).Format(time.DateOnly))
@@ -53,8 +71,8 @@ func dateOf(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// ParseFilter validates the filter parameters category, status, from and
-// to. category and status take one value or a comma-separated list; from
+// ParseFilter validates the filter parameters category, status, from,
+// to and fdr (hotspots only). category and status take one value or a comma-separated list; from
 // and to are dates (YYYY-MM-DD, China time) or RFC 3339 times, whose day
 // counts; to is inclusive. Without from and to the window is the 30 days
 // up to and including today. Errors wrap grid110.ErrInvalid and name the
@@ -73,6 +91,12 @@ func (s *Source) ParseFilter(q url.Values) (Filter, error) {
 			return Filter{}, err
 		}
 		f.Statuses = append(f.Statuses, st)
+	}
+	if v := q.Get("fdr"); v != "" {
+		var err error
+		if f.FDR, err = strconv.ParseBool(v); err != nil {
+			return Filter{}, grid110.Invalid("fdr", "%q is not true or false", v)
+		}
 	}
 	slices.Sort(f.Categories)
 	f.Categories = slices.Compact(f.Categories)

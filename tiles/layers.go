@@ -22,6 +22,7 @@ const (
 	LayerReports   = "reports"
 	LayerHeatmap   = "heatmap"
 	LayerTeams     = "teams"
+	LayerHotspots  = "hotspots"
 )
 
 // Layer describes one tile layer: what it holds and how long a client may
@@ -71,6 +72,17 @@ var catalogue = []Layer{
 			"resolution follows the zoom (res 3 at z5 ... res 11 at z16).",
 		Fields: map[string]string{"cell": "String: H3 cell index", "res": "Number: H3 resolution",
 			"count": "Number: reports in the cell for the filter"}},
+	{Name: LayerHotspots, Geometry: "polygon", MinZoom: 0, MaxZoom: 16, Filtered: true, reportBased: true,
+		Description: "Getis-Ord Gi* hot and cold spots per H3 hexagon (k-ring 1), computed city-wide from the " +
+			"roll-ups for the filter's category, from and to (status does not apply; fdr=true applies the " +
+			"Benjamini-Hochberg correction) and kept until reports change. The H3 resolution follows the zoom " +
+			"as in the heatmap, within res 5 to 10 (coarser if the city is too large). Shown are the " +
+			"significant cells and those with at least the public minimum of reports; count only for the latter.",
+		Fields: map[string]string{"cell": "String: H3 cell index", "res": "Number: H3 resolution",
+			"z": "Number: Gi* z-score", "p": "Number: two-sided p-value",
+			"bin":        "Number: -3..3, hot (+) or cold (-) at 99/95/90 % confidence, 0 not significant",
+			"confidence": "Number: 99, 95, 90 or 0",
+			"count":      "Number: reports in the cell; absent below the public minimum (3 by default)"}},
 	{Name: LayerTeams, Geometry: "point", MinZoom: 0, MaxZoom: 16, MaxAge: time.Minute,
 		Description: "N-team bases with their kind and on-duty state.",
 		Fields: map[string]string{"id": "Number: team id", "code": "String: team code", "name": "String: name",

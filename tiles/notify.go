@@ -16,7 +16,8 @@ import (
 //
 // On Channel, the reports trigger sends {"p":[[lon,lat,grid_id],...]} for
 // the reports a statement changed (old and new positions), and the tiles
-// holding them are dropped at every zoom; "*", or "" after a lost
+// holding them are dropped at every zoom (and every hotspots tile with the
+// city-wide Gi* runs behind them); "*", or "" after a lost
 // connection, drops every report-based tile. Any other channel means grids
 // or teams changed: the snapshot is reloaded soon (see Run).
 func (s *Source) Notify(channel, payload string) {
@@ -31,7 +32,8 @@ func (s *Source) Notify(channel, payload string) {
 		if payload != "" && payload != "*" {
 			s.log.Warn("unreadable tile notification; dropping all report tiles", "payload", payload)
 		}
-		s.cache.clear(LayerReports, LayerHeatmap, LayerGridStats)
+		s.hotCache.clear()
+		s.cache.clear(LayerReports, LayerHeatmap, LayerGridStats, LayerHotspots)
 		return
 	}
 	for _, p := range msg.P {
@@ -68,6 +70,9 @@ func (s *Source) ReportChanged(p orb.Point, gridID int64) {
 	}
 	s.cache.invalidate(LayerHeatmap, hk)
 	s.cache.invalidate(LayerReports, rk)
+	// Gi* compares every cell with the whole city: one report moves every z.
+	s.hotCache.clear()
+	s.cache.clear(LayerHotspots)
 
 	snap := s.snap.Load()
 	g, ok := snap.byID[gridID]

@@ -1,6 +1,6 @@
 // Package tiles renders grid110's Mapbox Vector Tiles (MVT 2.1): grid
-// polygons, per-grid report counts, report points, an H3 heatmap and team
-// bases. It validates z/x/y and filters, caches rendered tiles, and drops
+// polygons, per-grid report counts, report points, an H3 heatmap, Gi*
+// hotspots and team bases. It validates z/x/y and filters, caches rendered tiles, and drops
 // exactly the stale ones when reports, grids or teams change.
 //
 // Grids and teams are drawn from an in-memory snapshot (reloaded on
@@ -27,6 +27,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"grid110/internal/grid110"
+	"grid110/internal/patrol"
 )
 
 var (
@@ -67,6 +68,13 @@ type Options struct {
 	CellCacheBytes int64
 	// Log receives reload and invalidation problems (discarded if nil).
 	Log *slog.Logger
+	// Hotspots computes the hotspots layer (a *patrol.Service); without
+	// it the layer's tiles are empty.
+	Hotspots Hotspotter
+	// HotspotMinReports is the fewest reports a hotspot cell needs for its
+	// count to be shown (every tile caller is public): 0 means
+	// patrol.DefaultMinReports, negative shows every count.
+	HotspotMinReports int
 }
 
 // Source renders and caches tiles. It is safe for concurrent use.
@@ -78,11 +86,19 @@ type Source struct {
 	cells *cellCache
 	snap  atomic.Pointer[snapshot]
 	kick  chan struct{}
+	// hot, hotMin and hotCache serve the hotspots layer.
+	hot      Hotspotter
+	hotMin   int
+	hotCache hotCache
 }
 
 // New loads the grid and team snapshot and returns a Source over db.
 func New(ctx context.Context, db Querier, opt Options) (*Source, error) {
-	s := &Source{db: db, now: opt.Now, log: opt.Log, cache: newCache(opt.CacheBytes), kick: make(chan struct{}, 1)}
+	s := &Source{db: db, now: opt.Now, log: opt.Log, cache: newCache(opt.CacheBytes), kick: make(chan struct{}, 1),
+		hot: opt.Hotspots, hotMin: max(opt.HotspotMinReports, 0), hotCache: hotCache{m: map[hotKey]*hotEntry{}}}
+	if opt.HotspotMinReports == 0 {
+		s.hotMin = patrol.DefaultMinReports
+	}
 	if s.cells = newCellCache(opt.CellCacheBytes); opt.CellCacheBytes == 0 {
 		s.cells = newCellCache(64 << 20)
 	}
@@ -151,6 +167,7 @@ func (s *Source) Tile(ctx context.Context, layer string, z, x, y int, f Filter) 
 	}
 	fk := ""
 	if l.Filtered {
+		f = f.forLayer(l.Name)
 		fk = f.key()
 	}
 	k := tileKey{layer, z, x, y}
@@ -202,6 +219,8 @@ func (s *Source) render(ctx context.Context, l Layer, fr frame, f Filter) ([]byt
 		err = s.renderReports(ctx, enc, snap, fr, f)
 	case LayerTeams:
 		s.renderTeams(enc, snap, fr)
+	case LayerHotspots:
+		err = s.renderHotspots(ctx, enc, snap, fr, f)
 	}
 	if err != nil || enc.empty() {
 		return nil, err
@@ -217,8 +236,9 @@ func (s *Source) Reload(ctx context.Context) error {
 		return err
 	}
 	s.snap.Store(snap)
-	s.cells.clear() // the cells of a tile are limited to the city's bound
-	s.cache.clear(LayerGrids, LayerGridStats, LayerTeams)
+	s.cells.clear()    // the cells of a tile are limited to the city's bound
+	s.hotCache.clear() // the city's area may have changed
+	s.cache.clear(LayerGrids, LayerGridStats, LayerTeams, LayerHotspots)
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"grid110/internal/locate"
+	"grid110/internal/patrol"
 	"grid110/internal/postgres"
 	"grid110/internal/server"
 	"grid110/migrations"
@@ -50,7 +51,8 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
 	go locator.Run(bg, cfg.ReloadPoll)
-	tileSrc, err := tiles.New(ctx, pool, tiles.Options{CacheBytes: int64(*tileCacheMB) << 20, Log: log})
+	tileSrc, err := tiles.New(ctx, pool, tiles.Options{CacheBytes: int64(*tileCacheMB) << 20, Log: log,
+		Hotspots: patrol.New(store), HotspotMinReports: cfg.HotspotMinReports})
 	if err != nil {
 		return err
 	}

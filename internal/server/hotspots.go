@@ -141,11 +141,18 @@ func parseIntRange(v, field string, lo, hi int) (int, error) {
 }
 
 // getHotspots handles GET /api/v1/hotspots: Gi* per H3 cell. Listed are
-// the cells with reports or a significant bin, strongest z first.
+// the cells with reports or a significant bin, strongest z first; as JSON,
+// or as GeoJSON hexagons with format=geojson.
 func (s *Server) getHotspots(c echo.Context) error {
 	q, err := s.parseHotspotQuery(c)
 	if err != nil {
 		return err
+	}
+	format := c.QueryParam("format")
+	switch format {
+	case "", "json", "geojson":
+	default:
+		return grid110.Invalid("format", "%q is not json or geojson", format)
 	}
 	res, err := s.hotspots.Hotspots(c.Request().Context(), q)
 	if err != nil {
@@ -173,7 +180,24 @@ func (s *Server) getHotspots(c echo.Context) error {
 	for i, cs := range listed {
 		out.Cells[i] = newHotspotCell(cs)
 	}
+	if format == "geojson" {
+		return hotspotsGeoJSON(c, out, listed)
+	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// hotspotsGeoJSON writes the listed cells as hexagon Features.
+func hotspotsGeoJSON(c echo.Context, out hotspotsResponse, listed []patrol.CellStat) error {
+	fc := geojson.NewFeatureCollection()
+	for i, hc := range out.Cells {
+		ft := geojson.NewFeature(patrol.CellPolygon(listed[i].Cell))
+		ft.ID = hc.Cell
+		ft.Properties = geojson.Properties{"cell": hc.Cell, "res": out.Res, "count": hc.Count, "z": hc.Z, "p": hc.P,
+			"bin": hc.Bin, "confidence": hc.Confidence}
+		fc.Append(ft)
+	}
+	c.Response().Header().Set(echo.HeaderContentType, "application/geo+json")
+	return c.JSON(http.StatusOK, fc)
 }
 
 // gridHotspot is one grid's Gi* result.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 	"github.com/uber/h3-go/v4"
 )
 
@@ -137,6 +138,39 @@ func TestHotspotsPlantedCluster(t *testing.T) {
 	if resp.StatusCode != 200 || got.Reports != 0 || got.Hot != 0 || len(got.Cells) != 0 {
 		t.Errorf("empty window: status %d, %d reports, %d hot; want 200 and nothing", resp.StatusCode, got.Reports, got.Hot)
 	}
+	// format=geojson: the same cells as hexagon Features.
+	var fc struct {
+		Type     string
+		Features []struct {
+			Type     string
+			ID       string
+			Geometry struct {
+				Type        string
+				Coordinates [][][2]float64
+			}
+			Properties map[string]any
+		}
+	}
+	resp = a.do("GET", fmt.Sprintf("/api/v1/hotspots?grid=%d&res=8&format=geojson&%s", id, hotspotWindow), nil, nil, &fc)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/geo+json" || fc.Type != "FeatureCollection" {
+		t.Fatalf("geojson: status %d, %s, type %q", resp.StatusCode, resp.Header.Get("Content-Type"), fc.Type)
+	}
+	if len(fc.Features) != 1 {
+		t.Fatalf("geojson: %d features, want the one listed cell", len(fc.Features))
+	}
+	ft := fc.Features[0]
+	if ft.ID != hot.String() || ft.Geometry.Type != "Polygon" || len(ft.Geometry.Coordinates) != 1 ||
+		len(ft.Geometry.Coordinates[0]) != 7 || ft.Properties["cell"] != hot.String() || ft.Properties["bin"] != 3.0 ||
+		ft.Properties["count"] != 40.0 || ft.Properties["confidence"] != 99.0 || ft.Properties["res"] != 8.0 {
+		t.Errorf("geojson feature = %+v; want the planted hexagon with bin 3 and 40 reports", ft)
+	}
+	if inside := (orb.Polygon{toRing(ft.Geometry.Coordinates[0])}); !planar.PolygonContains(inside, centre) {
+		t.Errorf("geojson hexagon %v does not contain the planted point %v", inside, centre)
+	}
+	if resp = a.do("GET", fmt.Sprintf("/api/v1/hotspots?grid=%d&format=kml&%s", id, hotspotWindow), nil, nil, nil); resp.StatusCode != 400 {
+		t.Errorf("format=kml: status %d, want 400", resp.StatusCode)
+	}
+
 	// A bbox around the cluster finds it too; the resolution is chosen.
 	bbox := fmt.Sprintf("%f,%f,%f,%f", centre[0]-0.05, centre[1]-0.05, centre[0]+0.05, centre[1]+0.05)
 	resp = a.do("GET", "/api/v1/hotspots?bbox="+bbox+"&"+hotspotWindow, nil, nil, &got)
@@ -337,4 +371,12 @@ func TestPatrolPriorities(t *testing.T) {
 	if len(rows) != 3 || rows[0][0] != "rank" || rows[0][12] != "distance_m" || rows[1][0] != "1" || rows[1][1] != hot.String() || rows[1][4] != "40" {
 		t.Errorf("csv rows = %q; want a header, then the planted cell ranked 1 with 40 reports", rows)
 	}
+}
+
+func toRing(pts [][2]float64) orb.Ring {
+	r := make(orb.Ring, len(pts))
+	for i, p := range pts {
+		r[i] = orb.Point(p)
+	}
+	return r
 }

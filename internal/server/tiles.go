@@ -67,7 +67,7 @@ func (s *Server) getTileJSON(c echo.Context) error {
 		}
 		// Only what the caller set: a default window must keep moving.
 		v := f.Query()
-		for _, k := range []string{"category", "status", "from", "to"} {
+		for _, k := range []string{"category", "status", "from", "to", "fdr"} {
 			if q.Get(k) == "" {
 				v.Del(k)
 			}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"grid110/internal/locate"
+	"grid110/internal/patrol"
 	"grid110/internal/postgres"
 	"grid110/internal/postgres/pgtest"
 	"grid110/internal/server"
@@ -38,7 +40,7 @@ func newTileApp(t *testing.T) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := tiles.New(t.Context(), pool, tiles.Options{CacheBytes: 64 << 20, Log: log})
+	src, err := tiles.New(t.Context(), pool, tiles.Options{CacheBytes: 64 << 20, Log: log, Hotspots: patrol.New(store)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,8 +183,8 @@ func TestTilesHTTP(t *testing.T) {
 	var cat struct {
 		Layers []struct{ Name, TileJSON string } `json:"layers"`
 	}
-	if a.do("GET", "/tiles", nil, nil, &cat); len(cat.Layers) != 5 {
-		t.Errorf("catalogue = %+v, want 5 layers", cat)
+	if a.do("GET", "/tiles", nil, nil, &cat); len(cat.Layers) != 6 {
+		t.Errorf("catalogue = %+v, want 6 layers", cat)
 	}
 }
 
@@ -256,5 +258,79 @@ func TestTilesFreshAfterReport(t *testing.T) {
 	ls, err := mvt.Unmarshal(b)
 	if err != nil || len(ls) != 1 || len(ls[0].Features) < 2 {
 		t.Fatalf("reports z16: %v, %v; want the two new reports", ls, err)
+	}
+}
+
+// TestHotspotsTile decodes the hotspots layer over a planted cluster: the
+// planted cell is in its tile with bin +3 and its count, hot neighbours
+// without reports have no count, and TileJSON lists the layer's fields.
+func TestHotspotsTile(t *testing.T) {
+	t.Parallel()
+	a := newTileApp(t)
+	_, centre := district(t, a)
+	hot := plantCluster(t, a, centre)
+	tl := maptile.At(orb.Point{centre[0], centre[1]}, 12) // res 8, as planted
+
+	for _, q := range []string{"?" + hotspotWindow, "?fdr=true&status=closed&" + hotspotWindow} {
+		resp, b := a.getTile(tilePath("hotspots", tl, q), nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: status %d", q, resp.StatusCode)
+		}
+		ls, err := mvt.Unmarshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ls) != 1 || ls[0].Name != "hotspots" {
+			t.Fatalf("%s: layers %v; want one, hotspots", q, ls)
+		}
+		var found bool
+		for _, ft := range ls[0].Features {
+			p := ft.Properties
+			if ft.Geometry.GeoJSONType() != "Polygon" || p["res"] != 8.0 {
+				t.Errorf("%s: feature %v: %s res %v; want res-8 polygons", q, p["cell"], ft.Geometry.GeoJSONType(), p["res"])
+			}
+			if c, ok := p["count"].(float64); ok && c < 3 {
+				t.Errorf("%s: cell %v shows count %v below the public minimum", q, p["cell"], c)
+			}
+			if p["cell"] == hot.String() {
+				found = true
+				if p["bin"] != 3.0 || p["count"] != 40.0 || p["confidence"] != 99.0 || p["z"].(float64) < 3 || p["p"].(float64) > 0.01 {
+					t.Errorf("%s: planted cell = %v; want bin 3, count 40, confidence 99", q, p)
+				}
+			} else if p["bin"] != 0.0 && p["count"] != nil {
+				t.Errorf("%s: hot neighbour %v shows a count", q, p)
+			}
+		}
+		if !found {
+			t.Errorf("%s: planted cell %s not in tile %v (%d features)", q, hot, tl, len(ls[0].Features))
+		}
+	}
+	// Outside the window nothing is significant and nothing has reports.
+	resp, _ := a.getTile(tilePath("hotspots", tl, "?from=2027-05-01&to=2027-05-31"), nil)
+	if resp.StatusCode != 204 {
+		t.Errorf("empty window: status %d, want 204", resp.StatusCode)
+	}
+
+	var tj tiles.TileJSON
+	if resp := a.do("GET", "/tiles/hotspots.json?fdr=true&"+hotspotWindow, nil, nil, &tj); resp.StatusCode != 200 {
+		t.Fatalf("tilejson: status %d", resp.StatusCode)
+	}
+	if len(tj.VectorLayers) != 1 || tj.VectorLayers[0].ID != "hotspots" || len(tj.Tiles) != 1 ||
+		!strings.Contains(tj.Tiles[0], "/tiles/hotspots/{z}/{x}/{y}.mvt?") || !strings.Contains(tj.Tiles[0], "fdr=true") {
+		t.Fatalf("tilejson = %+v", tj)
+	}
+	for _, k := range []string{"cell", "res", "z", "p", "bin", "confidence", "count"} {
+		if tj.VectorLayers[0].Fields[k] == "" {
+			t.Errorf("tilejson fields %v lack %q", tj.VectorLayers[0].Fields, k)
+		}
+	}
+	var cat struct{ Layers []struct{ Name string } }
+	a.do("GET", "/tiles", nil, nil, &cat)
+	listed := false
+	for _, l := range cat.Layers {
+		listed = listed || l.Name == "hotspots"
+	}
+	if !listed {
+		t.Errorf("catalogue %v lacks hotspots", cat.Layers)
 	}
 }
