@@ -51,8 +51,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
 	go locator.Run(bg, cfg.ReloadPoll)
+	hotspots := patrol.New(store) // one cache of study areas for the API and the tiles
 	tileSrc, err := tiles.New(ctx, pool, tiles.Options{CacheBytes: int64(*tileCacheMB) << 20, Log: log,
-		Hotspots: patrol.New(store), HotspotMinReports: cfg.HotspotMinReports})
+		Hotspots: hotspots, HotspotMinReports: cfg.HotspotMinReports})
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	})
 
 	app := server.New(store, locator, server.Config{RequestTimeout: cfg.RequestTimeout, MaxBatch: cfg.MaxBatch,
-		Migrations: migrations.FS, Tiles: tileSrc, HotspotMinReports: cfg.HotspotMinReports}, log, prometheus.NewRegistry())
+		Migrations: migrations.FS, Tiles: tileSrc, HotspotMinReports: cfg.HotspotMinReports, Hotspots: hotspots}, log, prometheus.NewRegistry())
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

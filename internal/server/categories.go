@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/paulmach/orb"
 
 	"grid110/internal/grid110"
 	"grid110/internal/postgres"
@@ -67,10 +66,6 @@ type cachedCategories struct {
 
 func (c cachedCategories) Categories(ctx context.Context) ([]grid110.Category, error) {
 	return c.cc.all(ctx)
-}
-
-func (c cachedCategories) CompoundPoint(ctx context.Context, code string) (grid110.GridRef, orb.Point, error) {
-	return c.Store.CompoundPoint(ctx, code)
 }
 
 // categoryResponse is a category as the API shows it.

@@ -232,9 +232,12 @@ func (s *Server) getGridHotspots(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	for field, set := range map[string]bool{"bbox": q.Area.Bound != nil, "res": q.Res != 0, "k": q.K != 0} {
-		if set {
-			return grid110.Invalid(field, "grid hotspots take a grid and a level; %s does not apply", field)
+	for _, f := range []struct {
+		field string
+		set   bool
+	}{{"bbox", q.Area.Bound != nil}, {"res", q.Res != 0}, {"k", q.K != 0}} {
+		if f.set {
+			return grid110.Invalid(f.field, "grid hotspots take a grid and a level; %s does not apply", f.field)
 		}
 	}
 	gq := patrol.GridQuery{GridID: q.Area.GridID, FDR: q.FDR, From: q.From, To: q.To, Categories: q.Categories}

@@ -33,6 +33,9 @@ type Config struct {
 	// HotspotMinReports withholds hotspot cells and grids with fewer
 	// reports from callers without a staff role (0: patrol.DefaultMinReports; negative: none).
 	HotspotMinReports int
+	// Hotspots serves /api/v1/hotspots; share the tile source's, so study
+	// areas and their graphs are built and cached once (nil: a new one).
+	Hotspots *patrol.Service
 }
 
 // Server is the HTTP application.
@@ -59,7 +62,10 @@ func New(store *postgres.Store, locator *locate.Locator, cfg Config, log *slog.L
 	}
 	s := &Server{store: store, locator: locator, cfg: cfg, log: log,
 		metrics: newMetrics(reg), cats: newCategoryCache(store, time.Minute)}
-	s.hotspots = patrol.New(store)
+	s.hotspots = cfg.Hotspots
+	if s.hotspots == nil {
+		s.hotspots = patrol.New(store)
+	}
 	s.intake = intake.New(cachedCategories{s.cats, store}, locator)
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		newPoolCollector(store.Pool()))
