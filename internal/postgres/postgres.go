@@ -88,6 +88,28 @@ func MigrationsPending(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS) (boo
 // Store runs grid110's SQL over a pool.
 type Store struct {
 	pool *pgxpool.Pool
+	hook CaseHook
+}
+
+// A CaseHook is called inside the transaction of every change to a case
+// (a new report, and each workflow move) with the case as it now is and
+// the event just written, so that work which must commit or roll back
+// with the change, such as arming the deadline of the case's new stage,
+// is done in the same transaction. An error rolls the change back.
+type CaseHook func(ctx context.Context, tx pgx.Tx, c grid110.Case, ev grid110.Event) error
+
+// SetCaseHook installs h; nil removes it. Call it before the store is shared.
+func (s *Store) SetCaseHook(h CaseHook) { s.hook = h }
+
+func (s *Store) runHook(ctx context.Context, tx pgx.Tx, id int64, ev grid110.Event) error {
+	if s.hook == nil {
+		return nil
+	}
+	c, err := selectCase(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	return s.hook(ctx, tx, c, ev)
 }
 
 // NewStore returns a store over pool.

@@ -38,7 +38,8 @@ func (s *Store) CreateReport(ctx context.Context, nr NewReport) (r grid110.Repor
 		RETURNING id`
 	const event = `
 		INSERT INTO report_events (report_id, actor, kind, to_status, data)
-		VALUES ($1, $2, 'submitted', 'submitted', jsonb_build_object('channel', $3::text))`
+		VALUES ($1, $2, 'submitted', 'submitted', jsonb_build_object('channel', $3::text))
+		RETURNING id, at`
 	rep := nr.Report
 	var id int64
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -57,8 +58,12 @@ func (s *Store) CreateReport(ctx context.Context, nr NewReport) (r grid110.Repor
 		if err != nil {
 			return translate(err, "insert report")
 		}
-		if _, err := tx.Exec(ctx, event, id, nr.Actor, string(rep.Channel)); err != nil {
+		ev := grid110.Event{Actor: nr.Actor, Kind: "submitted", To: grid110.StatusSubmitted}
+		if err := tx.QueryRow(ctx, event, id, nr.Actor, string(rep.Channel)).Scan(&ev.ID, &ev.At); err != nil {
 			return translate(err, "insert report event")
+		}
+		if err := s.runHook(ctx, tx, id, ev); err != nil {
+			return err
 		}
 		_, err = tx.Exec(ctx, `SELECT pg_notify('grid110_reports', $1)`, fmt.Sprintf(`{"id":%d,"op":"created"}`, id))
 		return err

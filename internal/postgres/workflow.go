@@ -107,8 +107,10 @@ func (s *Store) Move(ctx context.Context, req grid110.MoveRequest) (grid110.Even
 	if err == nil {
 		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 			var err error
-			ev, err = move(ctx, tx, req)
-			return err
+			if ev, err = move(ctx, tx, req); err != nil {
+				return err
+			}
+			return s.runHook(ctx, tx, req.ReportID, ev)
 		})
 	}
 	if err != nil {
