@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,12 @@ type config struct {
 	ReloadPoll       time.Duration
 	// HotspotMinReports: hotspot cells with fewer reports are withheld from the public (negative: none).
 	HotspotMinReports int
+	// PublicURL is the scheme, host and optional path prefix residents reach
+	// the service at, printed into QR codes ("" : the request's own).
+	PublicURL string
+	// BasemapStyle is an optional MapLibre style URL drawn under the map's
+	// own layers ("": none, for a closed network).
+	BasemapStyle string
 }
 
 // loadConfig reads defaults from the environment.
@@ -45,8 +52,18 @@ func loadConfig(getenv func(string) string) (config, error) {
 		ShutdownTimeout:  15 * time.Second,
 		MaxBatch:         10000,
 		ReloadPoll:       30 * time.Second,
+		PublicURL:        strings.TrimRight(getenv("GRID110_PUBLIC_URL"), "/"),
+		BasemapStyle:     getenv("GRID110_BASEMAP_STYLE"),
 	}
 	var err error
+	for _, u := range []struct{ env, v string }{{"GRID110_PUBLIC_URL", c.PublicURL}, {"GRID110_BASEMAP_STYLE", c.BasemapStyle}} {
+		if u.v == "" {
+			continue
+		}
+		if p, err := url.Parse(u.v); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return c, fmt.Errorf("%s=%q is not an http(s) URL such as https://grid110.example.cn", u.env, u.v)
+		}
+	}
 	for _, d := range []struct {
 		env string
 		dst *time.Duration

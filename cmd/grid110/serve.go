@@ -68,7 +68,8 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	})
 
 	app := server.New(store, locator, server.Config{RequestTimeout: cfg.RequestTimeout, MaxBatch: cfg.MaxBatch,
-		Migrations: migrations.FS, Tiles: tileSrc, HotspotMinReports: cfg.HotspotMinReports, Hotspots: hotspots}, log, prometheus.NewRegistry())
+		Migrations: migrations.FS, Tiles: tileSrc, HotspotMinReports: cfg.HotspotMinReports, Hotspots: hotspots,
+		PublicURL: cfg.PublicURL, BasemapStyle: cfg.BasemapStyle}, log, prometheus.NewRegistry())
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

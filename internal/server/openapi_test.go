@@ -299,6 +299,8 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"Emerging", emergingResponse{}, emergingResponse{}},
 		{"PatrolPriority", priorityItem{DistanceM: &d}, priorityItem{}},
 		{"PatrolPriorities", prioritiesResponse{}, prioritiesResponse{}},
+		{"Compound", compoundResponse{GridRef: ref, Chain: []grid110.GridRef{ref}, Point: ll, DutyTeam: &team}, compoundResponse{}},
+		{"WebConfig", webConfig{BasemapStyleURL: "u", PublicURL: "p"}, webConfig{}},
 	}
 	for _, c := range cases {
 		props, required := schemaProps(t, doc, "#/components/schemas/"+c.schema)

@@ -36,6 +36,13 @@ type Config struct {
 	// Hotspots serves /api/v1/hotspots; share the tile source's, so study
 	// areas and their graphs are built and cached once (nil: a new one).
 	Hotspots *patrol.Service
+	// PublicURL is where residents reach the service (scheme, host, optional
+	// path prefix; no trailing slash). QR codes point there; "" uses the
+	// scheme and host of the request that asked for the code.
+	PublicURL string
+	// BasemapStyle is an optional MapLibre style URL the web map draws
+	// under its own layers ("": none, as on a closed network).
+	BasemapStyle string
 }
 
 // Server is the HTTP application.

@@ -48,8 +48,9 @@ func newApp(t *testing.T) *app {
 	return newAppFrom(t, "demo", seedDemo)
 }
 
-// newAppFrom serves the API over a fresh copy of fixture name.
-func newAppFrom(t *testing.T, name string, seed pgtest.Seed) *app {
+// newAppFrom serves the API over a fresh copy of fixture name; opts may
+// change the server's configuration.
+func newAppFrom(t *testing.T, name string, seed pgtest.Seed, opts ...func(*server.Config)) *app {
 	t.Helper()
 	_, pool := pgtest.NewFrom(t, name, seed)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -62,7 +63,11 @@ func newAppFrom(t *testing.T, name string, seed pgtest.Seed) *app {
 	t.Cleanup(cancel)
 	go locator.Run(ctx, time.Hour)
 	go postgres.Listen(ctx, pool, []string{postgres.ChangesChannel}, log, func(string, string) { locator.Changed() }) //nolint:errcheck
-	srv := httptest.NewServer(server.New(store, locator, server.Config{MaxBatch: 100, Migrations: migrations.FS}, log, prometheus.NewRegistry()))
+	cfg := server.Config{MaxBatch: 100, Migrations: migrations.FS}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	srv := httptest.NewServer(server.New(store, locator, cfg, log, prometheus.NewRegistry()))
 	t.Cleanup(srv.Close)
 	return &app{t: t, url: srv.URL, pool: pool, store: store, locator: locator}
 }
