@@ -37,6 +37,10 @@ type config struct {
 	// BasemapStyle is an optional MapLibre style URL drawn under the map's
 	// own layers ("": none, for a closed network).
 	BasemapStyle string
+	// MediaDir holds the photos and voice notes sent with reports.
+	MediaDir string
+	// SessionTTL is how long a staff sign-in lasts.
+	SessionTTL time.Duration
 }
 
 // loadConfig reads defaults from the environment.
@@ -54,6 +58,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		ReloadPoll:       30 * time.Second,
 		PublicURL:        strings.TrimRight(getenv("GRID110_PUBLIC_URL"), "/"),
 		BasemapStyle:     getenv("GRID110_BASEMAP_STYLE"),
+		MediaDir:         or(getenv("GRID110_MEDIA_DIR"), "var/media"),
+		SessionTTL:       12 * time.Hour,
 	}
 	var err error
 	for _, u := range []struct{ env, v string }{{"GRID110_PUBLIC_URL", c.PublicURL}, {"GRID110_BASEMAP_STYLE", c.BasemapStyle}} {
@@ -68,7 +74,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		env string
 		dst *time.Duration
 	}{{"GRID110_REQUEST_TIMEOUT", &c.RequestTimeout}, {"GRID110_STATEMENT_TIMEOUT", &c.StatementTimeout},
-		{"GRID110_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout}, {"GRID110_RELOAD_POLL", &c.ReloadPoll}} {
+		{"GRID110_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout}, {"GRID110_RELOAD_POLL", &c.ReloadPoll},
+		{"GRID110_SESSION_TTL", &c.SessionTTL}} {
 		if v := getenv(d.env); v != "" {
 			if *d.dst, err = time.ParseDuration(v); err != nil || *d.dst <= 0 {
 				return c, fmt.Errorf("%s=%q is not a positive duration such as 30s", d.env, v)

@@ -50,6 +50,11 @@ type Request struct {
 	ReporterName   string   `json:"reporter_name"`
 	ReporterPhone  string   `json:"reporter_phone"`
 	IdempotencyKey string   `json:"-"`
+	// Actor is who submits, for the audit trail, when signed in; empty
+	// for a resident ("reporter:<channel>").
+	Actor string `json:"-"`
+	// Attachments are files already checked and on disk, stored with the report.
+	Attachments []postgres.Attachment `json:"-"`
 }
 
 // Result is a stored report with where it was located.
@@ -127,7 +132,12 @@ func (s *Service) Submit(ctx context.Context, req Request) (Result, error) {
 	var created bool
 	for try := 0; ; try++ {
 		rep.TrackingCode = NewTrackingCode()
-		stored, created, err = s.store.CreateReport(ctx, postgres.NewReport{Report: rep, RequestHash: hash(req), Actor: "reporter:" + req.Channel})
+		actor := req.Actor
+		if actor == "" {
+			actor = "reporter:" + req.Channel
+		}
+		stored, created, err = s.store.CreateReport(ctx, postgres.NewReport{Report: rep, RequestHash: hash(req),
+			Actor: actor, Attachments: req.Attachments})
 		// A clash of random tracking codes is astronomically rare; try again.
 		if errors.Is(err, grid110.ErrConflict) && strings.Contains(err.Error(), "tracking_code") && try < 3 {
 			continue
@@ -240,10 +250,17 @@ func validPhone(p string) bool {
 
 // hash fingerprints what a request asks for, so a retry with the same
 // Idempotency-Key can be told from a different request reusing it.
+// hash identifies a request, to tell a retry from a reused idempotency
+// key: its fields and the contents of its files.
 func hash(req Request) []byte {
 	b, _ := json.Marshal(req) // plain struct: cannot fail
-	h := sha256.Sum256(b)
-	return h[:]
+	h := sha256.New()
+	h.Write(b)
+	for _, a := range req.Attachments {
+		h.Write([]byte(a.Kind))
+		h.Write(a.SHA256)
+	}
+	return h.Sum(nil)
 }
 
 // trackingAlphabet is Crockford's base32: no I, L, O or U to misread.

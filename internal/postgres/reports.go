@@ -18,6 +18,8 @@ type NewReport struct {
 	grid110.Report
 	RequestHash []byte // of the request body, to tell a retry from a reused key
 	Actor       string // who submitted, for the first event
+	// Attachments whose bytes are already on disk, stored with the report.
+	Attachments []Attachment
 }
 
 // CreateReport stores a report and its first event in one transaction and
@@ -61,6 +63,9 @@ func (s *Store) CreateReport(ctx context.Context, nr NewReport) (r grid110.Repor
 		ev := grid110.Event{Actor: nr.Actor, Kind: "submitted", To: grid110.StatusSubmitted}
 		if err := tx.QueryRow(ctx, event, id, nr.Actor, string(rep.Channel)).Scan(&ev.ID, &ev.At); err != nil {
 			return translate(err, "insert report event")
+		}
+		if _, err := insertAttachments(ctx, tx, id, nr.Attachments); err != nil {
+			return err
 		}
 		if err := s.runHook(ctx, tx, id, ev); err != nil {
 			return err
@@ -157,21 +162,36 @@ func (s *Store) Report(ctx context.Context, id int64) (grid110.Report, error) {
 	return r.report(), nil
 }
 
+// ReportIn returns one report if j may see it. The error wraps ErrNotFound
+// both for no such report and for one outside j, so a report's existence
+// is not revealed to those who may not see it.
+func (s *Store) ReportIn(ctx context.Context, id int64, j grid110.Jurisdiction) (grid110.Report, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+reportColumns+` FROM reports r WHERE id = @id AND `+jurisdictionSQL,
+		jurisdictionArgs(pgx.NamedArgs{"id": id}, j))
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[reportRow])
+	if err != nil {
+		return grid110.Report{}, translate(err, fmt.Sprintf("report %d", id))
+	}
+	return r.report(), nil
+}
+
 // ReportFilter selects reports for a listing. Zero values mean "any".
 type ReportFilter struct {
-	GridID   int64 // in this grid's subtree
-	Bound    *orb.Bound
-	Category string
-	Status   grid110.Status
-	From, To time.Time // created_at in [From, To)
-	Before   int64     // keyset cursor: ids below this
-	Limit    int
+	Jurisdiction grid110.Jurisdiction // what the caller may see; the zero value sees nothing
+	GridID       int64                // in this grid's subtree
+	Bound        *orb.Bound
+	Category     string
+	Status       grid110.Status
+	From, To     time.Time // created_at in [From, To)
+	Before       int64     // keyset cursor: ids below this
+	Limit        int
 }
 
 // Reports lists reports, newest (highest id) first.
 func (s *Store) Reports(ctx context.Context, f ReportFilter) ([]grid110.Report, error) {
-	q := `SELECT ` + reportColumns + ` FROM reports
-		WHERE (@grid = 0 OR grid_id IN (SELECT id FROM grids WHERE path @> ARRAY[@grid::bigint]))
+	q := `SELECT ` + reportColumns + ` FROM reports r
+		WHERE ` + jurisdictionSQL + `
+		  AND (@grid = 0 OR grid_id IN (SELECT id FROM grids WHERE path @> ARRAY[@grid::bigint]))
 		  AND (@has_bound = false OR location && ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4326))
 		  AND (@category = '' OR category = @category)
 		  AND (@status = '' OR status = @status)
@@ -180,9 +200,9 @@ func (s *Store) Reports(ctx context.Context, f ReportFilter) ([]grid110.Report, 
 		  AND (@before = 0 OR id < @before)
 		ORDER BY id DESC
 		LIMIT @limit`
-	args := pgx.NamedArgs{"grid": f.GridID, "has_bound": f.Bound != nil, "category": f.Category, "status": string(f.Status),
+	args := jurisdictionArgs(pgx.NamedArgs{"grid": f.GridID, "has_bound": f.Bound != nil, "category": f.Category, "status": string(f.Status),
 		"from": nullTime(f.From), "to": nullTime(f.To), "before": f.Before, "limit": f.Limit,
-		"minx": 0.0, "miny": 0.0, "maxx": 0.0, "maxy": 0.0}
+		"minx": 0.0, "miny": 0.0, "maxx": 0.0, "maxy": 0.0}, f.Jurisdiction)
 	if f.Bound != nil {
 		args["minx"], args["miny"], args["maxx"], args["maxy"] = f.Bound.Min[0], f.Bound.Min[1], f.Bound.Max[0], f.Bound.Max[1]
 	}

@@ -47,7 +47,7 @@ func TestOpenAPIVersion(t *testing.T) {
 
 var (
 	// groupRe finds route groups, such as api := e.Group("/api/v1").
-	groupRe = regexp.MustCompile(`(\w+)\s*:=\s*e\.Group\("([^"]*)"\)`)
+	groupRe = regexp.MustCompile(`(\w+)\s*:=\s*e\.Group\("([^"]*)"[^)]*\)`)
 	// routeRe finds route registrations with a literal path, such as api.GET("/reports/:id", ...).
 	routeRe = regexp.MustCompile(`\b(\w+)\.(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\("([^"]*)"`)
 	// callRe finds every route registration, to catch any routeRe cannot read.

@@ -19,8 +19,10 @@ import (
 
 	"grid110/internal/intake"
 	"grid110/internal/locate"
+	"grid110/internal/media"
 	"grid110/internal/patrol"
 	"grid110/internal/postgres"
+	"grid110/internal/signin"
 	"grid110/tiles"
 )
 
@@ -43,6 +45,10 @@ type Config struct {
 	// BasemapStyle is an optional MapLibre style URL the web map draws
 	// under its own layers ("": none, as on a closed network).
 	BasemapStyle string
+	// Media stores report attachments (nil: reports take no files).
+	Media *media.Store
+	// SessionTTL is how long a staff sign-in lasts (0: signin.DefaultSessionTTL).
+	SessionTTL time.Duration
 }
 
 // Server is the HTTP application.
@@ -57,6 +63,9 @@ type Server struct {
 	cats    *categoryCache
 	// hotspots serves /api/v1/hotspots and patrol priorities.
 	hotspots *patrol.Service
+	signin   *signin.Service
+	media    *media.Store
+	live     *liveHub
 }
 
 // New builds the application. reg receives the Prometheus metrics.
@@ -73,6 +82,9 @@ func New(store *postgres.Store, locator *locate.Locator, cfg Config, log *slog.L
 	if s.hotspots == nil {
 		s.hotspots = patrol.New(store)
 	}
+	s.signin = signin.New(store, cfg.SessionTTL)
+	s.media = cfg.Media
+	s.live = newLiveHub()
 	s.intake = intake.New(cachedCategories{s.cats, store}, locator)
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		newPoolCollector(store.Pool()))
@@ -104,10 +116,12 @@ func New(store *postgres.Store, locator *locate.Locator, cfg Config, log *slog.L
 		},
 	}))
 	e.Use(middleware.Recover())
-	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}))
+	// The live event stream is long-lived and must not be buffered.
+	stream := func(c echo.Context) bool { return c.Request().URL.Path == "/api/v1/events" }
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout, Skipper: stream}))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024,
 		// Tiles are compressed once and cached that way (internal/server/tiles.go).
-		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/tiles/") }}))
+		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/tiles/") || stream(c) }}))
 	s.echo = e
 	s.routes(reg)
 	return s
