@@ -1,0 +1,158 @@
+// The command-centre map: grid110's own tiles with a layer switcher, a
+// legend, filters that change the tile URLs, a live panel of new and
+// changed cases (SSE), grid and case details with the workflow moves the
+// signed-in role may make, and statistics.
+import * as maplibregl from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import '../shared/base.css';
+import './map.css';
+import { api } from '../shared/api.js';
+import { applyI18n, onLangChange, t, wireLangButton } from '../shared/i18n.js';
+import { wireAuth } from './auth.js';
+import { FILTERED_SOURCES, SWITCHABLE, buildStyle, filterQuery, tileURL } from './layers.js';
+import { Legend } from './legend.js';
+import { Live } from './live.js';
+import { Details } from './details.js';
+import { Stats } from './stats.js';
+import { filterFromForm, initFilterForm, relabel } from './filters.js';
+import { wireTabs } from './tabs.js';
+
+maplibregl.setWorkerUrl(workerUrl);
+
+// window.grid110 is for people at the console and for the browser tests.
+const app = (window.grid110 = { maplibregl, usableMs: null, events: [] });
+
+const ZHANGZHOU = [[116.9, 23.5], [118.2, 25.3]];
+
+async function boot() {
+  applyI18n();
+  wireLangButton(document.getElementById('lang'));
+  const [cats, cfg, tj] = await Promise.all([
+    api('/api/v1/categories'),
+    api('/api/v1/web-config').catch(() => ({})),
+    api('/tiles/grids.json').catch(() => null),
+  ]);
+  app.categories = cats;
+  const catByCode = Object.fromEntries(cats.map((c) => [c.code, c]));
+  initFilterForm(cats);
+  const filter = filterFromForm();
+  const bounds = tj?.bounds?.length === 4 ? [[tj.bounds[0], tj.bounds[1]], [tj.bounds[2], tj.bounds[3]]] : ZHANGZHOU;
+
+  let style = buildStyle(filter, bounds.flat(), false);
+  if (cfg.basemap_style_url) style = await withBasemap(style, cfg.basemap_style_url);
+
+  const map = new maplibregl.Map({
+    container: 'map',
+    style,
+    bounds,
+    fitBoundsOptions: { padding: 20 },
+    hash: true,
+    attributionControl: { compact: true, customAttribution: 'grid110' },
+    localIdeographFontFamily: '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", sans-serif',
+    maxZoom: 19,
+    // Tiles are public; a signed-in caller sees every hotspot count.
+    transformRequest: (url) => {
+      const tok = localStorage.getItem('grid110.token');
+      return tok && url.startsWith(location.origin + '/tiles/') ? { url, headers: { Authorization: 'Bearer ' + tok } } : { url };
+    },
+  });
+  app.map = map;
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
+  map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+
+  // "Usable": the map has drawn the grids and the choropleth, with its
+  // classes fitted to the counts on screen (the browser test reads this).
+  let legend = null;
+  map.on('idle', () => legend?.update());
+  map.on('idle', function usable() {
+    if (legend && !legend.update() && map.queryRenderedFeatures({ layers: ['grid-lines'] }).length > 0 &&
+        map.queryRenderedFeatures({ layers: ['choropleth'] }).length > 0) {
+      app.usableMs = Math.round(performance.now());
+      document.body.dataset.usable = String(app.usableMs);
+      map.off('idle', usable);
+    }
+  });
+  await new Promise((resolve) => map.once('load', resolve));
+  legend = new Legend(map, document.getElementById('legend'));
+  const details = new Details(map, catByCode);
+  const stats = new Stats(document.getElementById('tab-stats'), catByCode);
+  const live = new Live(map, document.getElementById('live-list'), document.getElementById('live-status'), catByCode, details);
+  app.live = live;
+  app.details = details;
+  buildLayerSwitcher(map, legend);
+  wireTabs();
+  document.querySelector('[data-tab="live"]').addEventListener('click', () => live.seen());
+  wireAuth(() => {
+    live.connect();
+    stats.load(filterFromForm());
+  });
+
+  // Filters change the tile URLs of the filtered sources; MapLibre then
+  // fetches the tiles anew.
+  app.filter = filter;
+  document.getElementById('filters').addEventListener('change', () => {
+    const f = filterFromForm();
+    if (!f) return; // custom window still incomplete
+    app.filter = f;
+    for (const id of FILTERED_SOURCES) map.getSource(id)?.setTiles([tileURL(id, filterQuery(f, id))]);
+    legend.reset();
+    stats.load(f);
+  });
+
+  onLangChange(() => {
+    relabel(cats);
+    legend.render();
+    live.render();
+    details.render();
+    stats.render();
+    buildLayerSwitcher(map, legend);
+  });
+
+  map.on('click', (e) => details.click(e));
+  for (const id of ['report-points', 'report-clusters', 'live-points', 'teams']) {
+    map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
+    map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
+  }
+
+  stats.load(filter);
+}
+
+// withBasemap draws the configured style under grid110's layers. When it
+// cannot be loaded (a closed network), the map goes on without it.
+async function withBasemap(style, url) {
+  try {
+    const base = await (await fetch(url)).json();
+    return {
+      ...base,
+      sources: { ...base.sources, ...style.sources },
+      layers: [...base.layers, ...style.layers.filter((l) => l.id !== 'background')],
+    };
+  } catch (err) {
+    console.warn('basemap style not loaded; drawing grid110 layers only', err);
+    return style;
+  }
+}
+
+function buildLayerSwitcher(map, legend) {
+  const ul = document.getElementById('layer-list');
+  ul.replaceChildren();
+  for (const s of SWITCHABLE) {
+    const li = document.createElement('li');
+    const on = map.getLayoutProperty(s.layers[0], 'visibility') !== 'none';
+    li.innerHTML = `<label><input type="checkbox" data-layer="${s.id}" ${on ? 'checked' : ''}> ${t('layer.' + s.id)}</label>`;
+    li.querySelector('input').addEventListener('change', (e) => {
+      for (const l of s.layers) map.setLayoutProperty(l, 'visibility', e.target.checked ? 'visible' : 'none');
+      legend.reset();
+    });
+    ul.append(li);
+  }
+}
+
+boot().catch((err) => {
+  console.error(err);
+  const p = document.createElement('p');
+  p.className = 'fatal';
+  p.textContent = t('error.load') + ' ' + (err.message || err);
+  document.body.append(p);
+});
