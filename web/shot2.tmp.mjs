@@ -1,0 +1,14 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless','--no-sandbox','--disable-gpu','--disable-background-networking'] });
+const ctx = await b.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+const p = await ctx.newPage();
+p.on('console', m => console.log('console', m.type(), m.text().slice(0,300)));
+p.on('pageerror', e => console.log('pageerror', e.message));
+await p.goto('http://127.0.0.1:8091/r/350602002004001');
+await p.waitForSelector('body[data-ready=true]');
+await p.click('.cat:nth-child(2)');
+await p.fill('#description', '小区北门路灯坏了三天，晚上很黑，老人出入不安全。');
+await p.setInputFiles('#photo-input', [{ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') }]);
+await p.waitForTimeout(300);
+await p.screenshot({ path: '/tmp/shots/res1.png', fullPage: true });
+await b.close();
