@@ -1,7 +1,8 @@
 # grid110 — the two commands a newcomer needs:
 #   make run    install what is missing, start PostgreSQL+PostGIS, migrate,
 #               load the demo city when the database is empty, serve :8080
-#   make test   the same set-up, then vet, gofmt and every test with -race
+#   make test   the same set-up, then vet, gofmt, every Go test with -race,
+#               and the browser tests of the web pages (scripts/browser-test.sh)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 GO ?= go
@@ -9,7 +10,7 @@ BIN := bin/grid110
 ADDR ?= :8080
 DEMO_SEED ?= 1
 
-.PHONY: run test build check web bench clean
+.PHONY: run test build check web browser-test screenshots bench clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/grid110
@@ -29,6 +30,19 @@ test: check
 	base=$$(bash scripts/db.sh); \
 	export TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$$base/postgres}; \
 	$(GO) test -race -count=1 -timeout 40m ./...
+	bash scripts/browser-test.sh
+
+# The front end: web/dist is committed (go build embeds it), so rebuild and
+# commit it after changing web/; browser-test.sh fails when it is stale.
+web:
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+browser-test:
+	bash scripts/browser-test.sh
+
+# Retakes docs/command-centre.png and docs/resident.png.
+screenshots:
+	UPDATE_SCREENSHOTS=1 bash scripts/browser-test.sh
 
 bench: build
 	bash bench/run.sh
