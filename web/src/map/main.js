@@ -19,6 +19,8 @@ import { filterFromForm, initFilterForm, relabel } from './filters.js';
 import { wireTabs } from './tabs.js';
 
 maplibregl.setWorkerUrl(workerUrl);
+// Start the tile workers now, while the page asks for its settings.
+maplibregl.prewarm();
 
 // window.grid110 is for people at the console and for the browser tests.
 const app = (window.grid110 = { maplibregl, usableMs: null, events: [] });
@@ -26,19 +28,19 @@ const app = (window.grid110 = { maplibregl, usableMs: null, events: [] });
 const ZHANGZHOU = [[116.9, 23.5], [118.2, 25.3]];
 
 async function boot() {
+  performance.mark('grid110:boot');
   applyI18n();
   wireLangButton(document.getElementById('lang'));
-  const [cats, cfg, tj] = await Promise.all([
-    api('/api/v1/categories'),
+  // The map waits only for what shapes it; the categories come meanwhile.
+  const catsP = api('/api/v1/categories');
+  const [cfg, tj] = await Promise.all([
     api('/api/v1/web-config').catch(() => ({})),
     api('/tiles/grids.json').catch(() => null),
   ]);
-  app.categories = cats;
-  const catByCode = Object.fromEntries(cats.map((c) => [c.code, c]));
-  initFilterForm(cats);
-  const filter = filterFromForm();
+  const filter = { days: 30 }; // the form's default; the server's moving 30-day window
   const bounds = tj?.bounds?.length === 4 ? [[tj.bounds[0], tj.bounds[1]], [tj.bounds[2], tj.bounds[3]]] : ZHANGZHOU;
 
+  performance.mark('grid110:config');
   let style = buildStyle(filter, bounds.flat(), false);
   if (cfg.basemap_style_url) style = await withBasemap(style, cfg.basemap_style_url);
 
@@ -51,6 +53,7 @@ async function boot() {
     attributionControl: { compact: true, customAttribution: 'grid110' },
     localIdeographFontFamily: '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", sans-serif',
     maxZoom: 19,
+    validateStyle: false, // built in layers.js, checked by the browser tests
     // Tiles are public; a signed-in caller sees every hotspot count.
     transformRequest: (url) => {
       const tok = localStorage.getItem('grid110.token');
@@ -58,6 +61,10 @@ async function boot() {
     },
   });
   app.map = map;
+  const cats = await catsP;
+  app.categories = cats;
+  const catByCode = Object.fromEntries(cats.map((c) => [c.code, c]));
+  initFilterForm(cats);
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
 
@@ -74,6 +81,7 @@ async function boot() {
     }
   });
   await new Promise((resolve) => map.once('load', resolve));
+  performance.mark('grid110:load');
   legend = new Legend(map, document.getElementById('legend'));
   const details = new Details(map, catByCode);
   const stats = new Stats(document.getElementById('tab-stats'), catByCode);
