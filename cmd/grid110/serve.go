@@ -15,9 +15,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"grid110/internal/locate"
+	"grid110/internal/media"
 	"grid110/internal/patrol"
 	"grid110/internal/postgres"
-	"grid110/internal/media"
 	"grid110/internal/server"
 	"grid110/migrations"
 	"grid110/tiles"

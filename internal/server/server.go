@@ -19,8 +19,8 @@ import (
 
 	"grid110/internal/intake"
 	"grid110/internal/locate"
-	"grid110/internal/patrol"
 	"grid110/internal/media"
+	"grid110/internal/patrol"
 	"grid110/internal/postgres"
 	"grid110/internal/signin"
 	"grid110/tiles"

@@ -425,7 +425,7 @@ func TestTrackAndRate(t *testing.T) {
 		return out
 	}
 	rate(map[string]any{"satisfied": true}, 409) // nothing to rate yet
-	rate(map[string]any{"comment": "?"}, 400)   // satisfied is required
+	rate(map[string]any{"comment": "?"}, 400)    // satisfied is required
 	dept := a.account("urban", grid110.StaffDepartment, "350602", "", "urban_mgmt")
 	gw := a.account("gw", grid110.StaffGridWorker, ca.code, "", "")
 	move(t, a, gw, r.ID, map[string]any{"move": "file"}, 200)
