@@ -41,6 +41,8 @@ type config struct {
 	MediaDir string
 	// SessionTTL is how long a staff sign-in lasts.
 	SessionTTL time.Duration
+	// DemoPassword is the password of the demo city's staff accounts ("-": none).
+	DemoPassword string
 }
 
 // loadConfig reads defaults from the environment.
@@ -60,6 +62,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		BasemapStyle:     getenv("GRID110_BASEMAP_STYLE"),
 		MediaDir:         or(getenv("GRID110_MEDIA_DIR"), "var/media"),
 		SessionTTL:       12 * time.Hour,
+		DemoPassword:     or(getenv("GRID110_DEMO_PASSWORD"), "grid110-demo"),
 	}
 	var err error
 	for _, u := range []struct{ env, v string }{{"GRID110_PUBLIC_URL", c.PublicURL}, {"GRID110_BASEMAP_STYLE", c.BasemapStyle}} {

@@ -83,9 +83,8 @@ type loginRequest struct {
 // userResponse is a signed-in account as the API shows it.
 type userResponse struct {
 	grid110.Principal
-	Grid        *grid110.GridRef     `json:"grid,omitempty"`
-	Permissions []grid110.Move       `json:"moves"` // the moves the role makes at all
-	Scope       grid110.Jurisdiction `json:"-"`
+	Grid        *grid110.GridRef `json:"grid,omitempty"`
+	Permissions []grid110.Move   `json:"moves"` // the moves the role makes at all
 }
 
 type loginResponse struct {
