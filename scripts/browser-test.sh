@@ -83,7 +83,7 @@ done
 export GRID110_URL="http://127.0.0.1:$port" GRID110_DOCS="$root/docs"
 say "testing $GRID110_URL"
 status=0
-(cd web && node --test --test-concurrency=1 --test-reporter=spec test/) || status=$?
+(cd web && node --test --test-concurrency=1 --test-reporter=spec test/*.test.mjs) || status=$?
 if [ $status != 0 ]; then
 	say "server log (last 40 lines):"
 	tail -40 "$log" >&2

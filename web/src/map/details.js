@@ -7,6 +7,7 @@ import { catName, escapeHTML, fmtTime, t } from '../shared/i18n.js';
 import { STATUS_COLORS } from './layers.js';
 import { showTab } from './tabs.js';
 import { moveForm } from './moves.js';
+import { gridAt } from './labels.js';
 
 export class Details {
   constructor(map, cats) {
@@ -28,8 +29,8 @@ export class Details {
     if (cl) return this.map.easeTo({ center: e.lngLat, zoom: Math.min(this.map.getZoom() + 2, 16) });
     const [team] = hit(['teams']);
     if (team) return this.teamPopup(team, e.lngLat);
-    const [grid] = hit(['grid-hit']);
-    if (grid) return this.showGrid(grid.properties.id);
+    const grid = gridAt(this.map, e.lngLat);
+    if (grid) return this.showGrid(grid.id);
     return undefined;
   }
 

@@ -85,10 +85,10 @@ export function buildStyle(f, bounds, basemap) {
     reports: vector('reports', f, bounds),
     teams: vector('teams', f, bounds),
     live: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+    'grid-label-points': { type: 'geojson', data: { type: 'FeatureCollection', features: [] } }, // labels.js
   };
   const layers = [
     { id: 'background', type: 'background', paint: { 'background-color': basemap ? 'rgba(0,0,0,0)' : '#eef1f4' } },
-    { id: 'grid-hit', type: 'fill', source: 'grids', 'source-layer': 'grids', paint: { 'fill-color': '#000', 'fill-opacity': 0 } },
     { id: 'choropleth', type: 'fill', source: 'grid-stats', 'source-layer': 'grid-stats',
       paint: { 'fill-color': choroplethColor([1, 2, 3, 4]), 'fill-opacity': 0.72 } },
     { id: 'heatmap', type: 'fill', source: 'heatmap', 'source-layer': 'heatmap', layout: { visibility: 'none' },
@@ -101,18 +101,17 @@ export function buildStyle(f, bounds, basemap) {
       paint: { 'line-color': byLevel('color'), 'line-width': byLevel('width'), 'line-opacity': 0.9 } },
     { id: 'grid-selected', type: 'line', source: 'grids', 'source-layer': 'grids', filter: ['==', ['get', 'id'], -1],
       paint: { 'line-color': '#00b3ff', 'line-width': 4 } },
-    { id: 'grid-labels', type: 'symbol', source: 'grids', 'source-layer': 'grids',
+    { id: 'grid-labels', type: 'symbol', source: 'grid-label-points',
       layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': byLevel('text'),
         'text-max-width': 8, 'symbol-avoid-edges': false, 'text-padding': 4 },
       paint: { 'text-color': '#102040', 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.4 } },
-    { id: 'teams', type: 'circle', source: 'teams', 'source-layer': 'teams', minzoom: 10,
-      paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 3, 16, 7],
-        'circle-color': ['case', ['get', 'on_duty'], ['match', ['get', 'kind'], ...Object.entries(TEAM_COLORS).flat(), '#444'], '#ffffff'],
-        'circle-stroke-color': ['match', ['get', 'kind'], ...Object.entries(TEAM_COLORS).flat(), '#444'],
-        'circle-stroke-width': 2 } },
+    // Teams are diamonds (drawn by teamIcon), so they do not read as reports.
+    { id: 'teams', type: 'symbol', source: 'teams', 'source-layer': 'teams', minzoom: 10,
+      layout: { 'icon-image': ['concat', 'team-', ['get', 'kind'], ['case', ['get', 'on_duty'], '', '-off']],
+        'icon-size': ['interpolate', ['linear'], ['zoom'], 10, 0.8, 16, 1.3], 'icon-allow-overlap': true } },
     { id: 'report-clusters', type: 'circle', source: 'reports', 'source-layer': 'reports', minzoom: 11, filter: ['==', ['get', 'cluster'], true],
-      paint: { 'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'count']], 1, 5, 10, 14, 40, 26],
-        'circle-color': 'rgba(215,48,31,0.55)', 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
+      paint: { 'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'count']], 1, 3, 10, 13, 40, 24],
+        'circle-color': 'rgba(190,40,30,0.42)', 'circle-stroke-color': 'rgba(255,255,255,0.8)', 'circle-stroke-width': 0.8 } },
     { id: 'report-cluster-count', type: 'symbol', source: 'reports', 'source-layer': 'reports', minzoom: 11,
       filter: ['all', ['==', ['get', 'cluster'], true], ['>', ['get', 'count'], 9]],
       layout: { 'text-field': ['to-string', ['get', 'count']], 'text-font': ['sans-serif'], 'text-size': 11, 'text-allow-overlap': false },
@@ -142,4 +141,26 @@ export function quantileBreaks(values, n = 5) {
     out.push(Math.max(b, prev + 1));
   }
   return out;
+}
+
+/**
+ * teamIcon draws the map icon "team-{kind}" or "team-{kind}-off" (off duty:
+ * hollow): a diamond in the kind's colour. null for other names.
+ */
+export function teamIcon(name) {
+  const m = /^team-([a-z_]+?)(-off)?$/.exec(name);
+  if (!m) return null;
+  const color = TEAM_COLORS[m[1]] || '#444';
+  const size = 22;
+  const c = document.createElement('canvas');
+  c.width = c.height = size;
+  const g = c.getContext('2d');
+  g.translate(size / 2, size / 2);
+  g.rotate(Math.PI / 4);
+  g.fillStyle = m[2] ? '#fff' : color;
+  g.strokeStyle = m[2] ? color : '#fff';
+  g.lineWidth = 2.5;
+  g.fillRect(-6.5, -6.5, 13, 13);
+  g.strokeRect(-6.5, -6.5, 13, 13);
+  return { width: size, height: size, data: g.getImageData(0, 0, size, size).data };
 }

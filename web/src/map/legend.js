@@ -2,6 +2,7 @@
 // quantiles of the counts on screen, recomputed when the map comes to rest:
 // the counts of a district and of a compound differ a hundredfold.
 import { t } from '../shared/i18n.js';
+import { levelAt } from './labels.js';
 import {
   CHORO_COLORS, HEAT_COLORS, HOTSPOT_COLORS, LEVEL_STYLE, STATUS_COLORS, TEAM_COLORS, choroplethColor, quantileBreaks,
 } from './layers.js';
@@ -32,7 +33,7 @@ export class Legend {
     for (const id of Object.keys(CLASSED)) {
       if (!this.visible(id)) continue;
       const seen = new Map();
-      for (const f of this.map.queryRenderedFeatures({ layers: [id] })) {
+      for (const f of this.features(id)) {
         const key = f.properties.id ?? f.properties.cell;
         seen.set(key, Number(f.properties.count) || 0);
       }
@@ -49,6 +50,20 @@ export class Legend {
       this.render();
     }
     return changed;
+  }
+
+  /**
+   * features are the counted features of layer id: for the choropleth
+   * those of the loaded tiles at the level the zoom shows (available as
+   * soon as the tiles are, before they are drawn); else those on screen.
+   */
+  features(id) {
+    if (id === 'choropleth') {
+      const fs = this.map.querySourceFeatures('grid-stats', { sourceLayer: 'grid-stats',
+        filter: ['==', ['get', 'level'], levelAt(this.map.getZoom())] });
+      if (fs.length) return fs;
+    }
+    return this.map.queryRenderedFeatures({ layers: [id] });
   }
 
   render() {
@@ -82,7 +97,7 @@ export class Legend {
     }
     if (this.visible('teams')) {
       const items = Object.entries(TEAM_COLORS).filter(([k]) => k !== 'duty')
-        .map(([k, c]) => swatch(c, t('team.' + k), 'dot'));
+        .map(([k, c]) => swatch(c, t('team.' + k), 'diamond'));
       parts.push(`<h3>${t('legend.teams')}</h3><ul class="cols">${items.join('')}</ul>`);
     }
     this.el.innerHTML = parts.join('');

@@ -10,8 +10,9 @@ import './map.css';
 import { api } from '../shared/api.js';
 import { applyI18n, onLangChange, t, wireLangButton } from '../shared/i18n.js';
 import { wireAuth } from './auth.js';
-import { FILTERED_SOURCES, SWITCHABLE, buildStyle, filterQuery, tileURL } from './layers.js';
+import { FILTERED_SOURCES, SWITCHABLE, buildStyle, filterQuery, teamIcon, tileURL } from './layers.js';
 import { Legend } from './legend.js';
+import { GridLabels } from './labels.js';
 import { Live } from './live.js';
 import { Details } from './details.js';
 import { Stats } from './stats.js';
@@ -53,6 +54,7 @@ async function boot() {
     attributionControl: { compact: true, customAttribution: 'grid110' },
     localIdeographFontFamily: '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", sans-serif',
     maxZoom: 19,
+    fadeDuration: 0, // labels appear at once: the map comes to rest sooner
     validateStyle: false, // built in layers.js, checked by the browser tests
     // Tiles are public; a signed-in caller sees every hotspot count.
     transformRequest: (url) => {
@@ -61,6 +63,36 @@ async function boot() {
     },
   });
   app.map = map;
+  // Listen before awaiting anything else, or the events may pass unseen.
+  const loaded = new Promise((resolve) => map.once('load', resolve));
+  // The legend's classes and the grid labels follow what is on screen:
+  // computed as soon as the grid tiles are loaded (so that the first full
+  // drawing has them) and again whenever the map comes to rest. "Usable":
+  // the first time the map rests with the grids and the choropleth drawn
+  // in classes fitted to their counts (the browser test reads this figure).
+  const legend = new Legend(map, document.getElementById('legend'));
+  const labels = new GridLabels(map);
+  Object.assign(app, { legend, labels });
+  let ready = false; // the style has loaded
+  map.once('style.load', () => { ready = true; });
+  map.on('sourcedata', (e) => {
+    if (!ready || !e.isSourceLoaded || e.sourceDataType === 'metadata') return;
+    if (e.sourceId === 'grid-stats') legend.update();
+    if (e.sourceId === 'grids') labels.update();
+  });
+  map.on('idle', () => {
+    labels.update();
+    if (legend.update() || app.usableMs != null) return;
+    if (map.queryRenderedFeatures({ layers: ['grid-lines'] }).length > 0 &&
+        map.queryRenderedFeatures({ layers: ['choropleth'] }).length > 0) {
+      app.usableMs = Math.round(performance.now());
+      document.body.dataset.usable = String(app.usableMs);
+    }
+  });
+  map.setMissingStyleImageResolver((id) => {
+    const img = teamIcon(id);
+    if (img && !map.hasImage(id)) map.addImage(id, img, { pixelRatio: 2 });
+  });
   const cats = await catsP;
   app.categories = cats;
   const catByCode = Object.fromEntries(cats.map((c) => [c.code, c]));
@@ -68,21 +100,9 @@ async function boot() {
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
 
-  // "Usable": the map has drawn the grids and the choropleth, with its
-  // classes fitted to the counts on screen (the browser test reads this).
-  let legend = null;
-  map.on('idle', () => legend?.update());
-  map.on('idle', function usable() {
-    if (legend && !legend.update() && map.queryRenderedFeatures({ layers: ['grid-lines'] }).length > 0 &&
-        map.queryRenderedFeatures({ layers: ['choropleth'] }).length > 0) {
-      app.usableMs = Math.round(performance.now());
-      document.body.dataset.usable = String(app.usableMs);
-      map.off('idle', usable);
-    }
-  });
-  await new Promise((resolve) => map.once('load', resolve));
+  await loaded;
   performance.mark('grid110:load');
-  legend = new Legend(map, document.getElementById('legend'));
+  map.triggerRepaint(); // an 'idle' may have passed before this point
   const details = new Details(map, catByCode);
   const stats = new Stats(document.getElementById('tab-stats'), catByCode);
   const live = new Live(map, document.getElementById('live-list'), document.getElementById('live-status'), catByCode, details);

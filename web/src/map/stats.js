@@ -24,13 +24,19 @@ export class Stats {
       this.render();
       return;
     }
+    // The statistics take [from, to) in China time: to is the day after the last.
     const from = f.from || chinaDate(1 - (f.days || 30));
     const to = f.to || chinaDate(0);
+    const q = { category: f.category, status: f.status, from, to: nextDay(to) };
+    this.query = q;
     const seq = (this.seq = (this.seq || 0) + 1);
     try {
-      const raw = await api('/api/v1/stats' + qs({ category: f.category, status: f.status, from, to }));
+      const [byCat, byDay] = await Promise.all([
+        api('/api/v1/stats' + qs({ ...q, by: 'category' })),
+        api('/api/v1/stats' + qs({ ...q, by: 'day' })),
+      ]);
       if (seq !== this.seq) return;
-      this.data = normalise(raw, from, to);
+      this.data = normalise(byCat, byDay, from, to);
       this.error = null;
     } catch (err) {
       if (seq !== this.seq) return;
@@ -56,15 +62,10 @@ export class Stats {
         <h3>${t('stats.onTime')}</h3>
         <div class="ring-row">${ringChart(d.onTimeRate, t('stats.onTimeShort'))}
           <p class="muted">${t('stats.onTimeDetail', { onTime: d.onTime ?? '—', closed: d.closed ?? '—' })}</p></div>
-        <p><a href="/api/v1/stats${qs({ ...this.query(), format: 'csv' })}" class="csv">${t('stats.csv')}</a></p>
+        <p><a href="/api/v1/stats${qs({ ...this.query, by: 'category', format: 'csv' })}" class="csv">${t('stats.csv')}</a></p>
       </section>`;
     // The CSV link needs the session too; fetch it with the header.
     this.el.querySelector('.csv')?.addEventListener('click', (e) => this.downloadCSV(e));
-  }
-
-  query() {
-    const f = this.filter || {};
-    return { category: f.category, status: f.status, from: this.data?.from, to: this.data?.to };
   }
 
   async downloadCSV(e) {
@@ -79,28 +80,22 @@ export class Stats {
   }
 }
 
+/** nextDay is the date after day (YYYY-MM-DD). */
+function nextDay(day) {
+  return new Date(Date.parse(day + 'T00:00:00Z') + 86400e3).toISOString().slice(0, 10);
+}
+
 /**
- * normalise reads the statistics answer into {total, byCategory:[{code,
- * count}], byDay:[{day, value}], onTimeRate, onTime, closed, from, to},
- * filling the days without reports with zeros.
+ * normalise reads GET /api/v1/stats by category and by day into
+ * {total, byCategory: [{code, count}], byDay: [{day, value}], onTimeRate,
+ * onTime, closed, from, to}, the days without reports as zeros.
  */
-export function normalise(raw, from, to) {
-  const arr = (v) => (Array.isArray(v) ? v : v && typeof v === 'object' ? Object.entries(v).map(([k, n]) => ({ key: k, count: n })) : []);
-  const num = (o, ...keys) => { for (const k of keys) if (o && typeof o[k] === 'number') return o[k]; return undefined; };
-  const byCategory = arr(raw.by_category ?? raw.categories)
-    .map((c) => ({ code: c.category ?? c.code ?? c.key, count: num(c, 'count', 'reports', 'total') ?? 0 }))
-    .sort((a, b) => b.count - a.count);
-  const counts = new Map(arr(raw.by_day ?? raw.days).map((d) => [String(d.day ?? d.date ?? d.key).slice(0, 10), num(d, 'count', 'reports', 'total') ?? 0]));
-  const byDay = [];
-  for (let d = new Date(from + 'T00:00:00Z'); d <= new Date(to + 'T00:00:00Z'); d = new Date(d.getTime() + 86400e3)) {
-    const day = d.toISOString().slice(0, 10);
-    byDay.push({ day, value: counts.get(day) || 0 });
-  }
-  const ot = raw.on_time ?? raw.closure ?? raw;
-  const closed = num(ot, 'closed', 'closed_total');
-  const onTime = num(ot, 'on_time', 'closed_on_time');
-  let rate = num(ot, 'rate', 'on_time_rate');
-  if (rate == null && closed) rate = onTime / closed;
-  const total = num(raw, 'total', 'reports') ?? byCategory.reduce((s, c) => s + c.count, 0);
-  return { total, byCategory, byDay, onTimeRate: rate ?? null, onTime, closed, from, to };
+export function normalise(byCat, byDay, from, to) {
+  const byCategory = byCat.rows.map((r) => ({ code: r.key, count: r.reports })).sort((a, b) => b.count - a.count);
+  const counts = new Map(byDay.rows.map((r) => [r.key.slice(0, 10), r.reports]));
+  const days = [];
+  for (let d = from; d <= to; d = nextDay(d)) days.push({ day: d, value: counts.get(d) || 0 });
+  const tot = byCat.totals;
+  return { total: tot.reports, byCategory, byDay: days, onTimeRate: tot.on_time_rate, onTime: tot.closed_on_time,
+    closed: tot.closed, from, to };
 }

@@ -10,6 +10,7 @@ let lang = pick();
 const listeners = [];
 
 function pick() {
+  if (typeof location === 'undefined') return 'zh'; // unit tests in Node
   const q = new URLSearchParams(location.search).get('lang');
   if (q === 'en' || q === 'zh') return q;
   try {
