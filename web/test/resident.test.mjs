@@ -73,7 +73,7 @@ describe('resident report page', () => {
     const resident = await browser.newContext({ ...PHONE, permissions: ['geolocation'],
       geolocation: { longitude: compound.point.lon, latitude: compound.point.lat, accuracy: 12 } });
     const page = await resident.newPage();
-    const text = `北门路灯坏了，晚上很黑 ${Date.now()}`;
+    const text = '北门路灯坏了三天，晚上很黑，老人出入不安全。';
     await fillReport(page, text);
     await page.check('#share-loc');
     await page.locator('#loc-state', { hasText: '12' }).waitFor();
