@@ -129,7 +129,7 @@ describe('resident report page', () => {
     // The move comes back over SSE too.
     await map.waitForFunction((id) => window.grid110.events.some((e) => e.id === id && e.op === 'moved' && e.to === 'filed'), report.id);
     if (SCREENSHOTS && DOCS) {
-      await map.evaluate((p) => window.grid110.map.jumpTo({ center: [p.lon, p.lat], zoom: 13.2 }), compound.point);
+      await map.evaluate((p) => window.grid110.map.jumpTo({ center: [p.lon, p.lat], zoom: 12.6 }), compound.point);
       await waitIdle(map);
       await map.screenshot({ path: join(DOCS, 'command-centre.png') });
     }
