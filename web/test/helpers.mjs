@@ -10,12 +10,12 @@ export const PASSWORD = process.env.GRID110_TEST_PASSWORD || 'webtest-password-1
 export const DOCS = process.env.GRID110_DOCS || '';
 export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
 
-/** launch starts headless chromium with the flags this machine needs. */
-export function launch() {
+/** launch starts headless chromium with the flags this machine needs, and extra ones. */
+export function launch(extra = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', ...extra],
   });
 }
 

@@ -175,6 +175,35 @@ describe('resident report page', () => {
     await context.close();
   });
 
+  test('a voice note recorded in the browser goes up with the report', async () => {
+    // Chromium's fake microphone (a tone) stands in for a resident's voice.
+    const voiceBrowser = await launch(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+    try {
+      const context = await voiceBrowser.newContext({ ...PHONE, permissions: ['microphone'] });
+      const page = await context.newPage();
+      await fillReport(page, '隔壁装修噪音，晚上十一点还在施工。', 'environment');
+      await page.click('#rec');
+      await page.locator('#rec-state', { hasText: '录音中' }).waitFor();
+      await page.waitForTimeout(1600);
+      await page.click('#rec');
+      await page.locator('#voice-preview').waitFor();
+      assert.match(await page.locator('#rec-state').textContent(), /语音 [12] 秒/);
+      const posted = page.waitForResponse((r) => r.url() === BASE + '/api/v1/reports' && r.request().method() === 'POST');
+      await page.click('#submit');
+      const resp = await posted;
+      assert.equal(resp.status(), 201, await resp.text());
+      const report = await resp.json();
+      const voice = report.attachments.filter((a) => a.kind === 'voice');
+      assert.equal(voice.length, 1, JSON.stringify(report.attachments));
+      assert.match(voice[0].content_type, /^audio\/(webm|ogg)/);
+      assert.ok(voice[0].size_bytes > 1000, `a voice note of ${voice[0].size_bytes} bytes`);
+      await page.locator('#done').waitFor();
+      await context.close();
+    } finally {
+      await voiceBrowser.close();
+    }
+  });
+
   test('an unknown compound code says so', async () => {
     const context = await browser.newContext(PHONE);
     const page = await context.newPage();

@@ -32,6 +32,8 @@ async function boot() {
   performance.mark('grid110:boot');
   applyI18n();
   wireLangButton(document.getElementById('lang'));
+  // On a phone the layers and legend start folded, leaving the map visible.
+  if (matchMedia('(max-width: 760px)').matches) document.getElementById('layers').open = false;
   // The map waits only for what shapes it; the categories come meanwhile.
   const catsP = api('/api/v1/categories');
   const [cfg, tj] = await Promise.all([
