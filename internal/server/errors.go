@@ -88,10 +88,15 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// The client went away; nobody is left to answer.
 		return
 	}
+	if isOpen311(c) {
+		// Errors Echo raises before a route runs (a wrong method) answer
+		// in Open311's format too; the rest never reach here.
+		s.writeOpen311Error(c, err)
+		return
+	}
 	code, body := errorReply(err)
 	if code >= 500 {
-		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
-			"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
+		s.logFailure(c, err)
 	}
 	if c.Request().Method == http.MethodHead {
 		err = c.NoContent(code)
@@ -101,6 +106,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if err != nil {
 		s.log.Warn("write error reply", "err", err)
 	}
+}
+
+// logFailure logs a server error, once per request, with the request id.
+func (s *Server) logFailure(c echo.Context, err error) {
+	s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
+		"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
 }
 
 // bindJSON decodes a JSON body into v, naming the field or position at fault.
