@@ -235,7 +235,7 @@ func open311Form(c echo.Context) (url.Values, error) {
 func open311Submission(form url.Values) (intake.Request, error) {
 	req := intake.Request{Category: strings.TrimSpace(form.Get("service_code")), Channel: string(grid110.ChannelOpen311),
 		CRS: form.Get("crs"), CompoundCode: strings.TrimSpace(form.Get("address_id")),
-		ReporterName: reporterName(form.Get("first_name"), form.Get("last_name")),
+		ReporterName:  reporterName(form.Get("first_name"), form.Get("last_name")),
 		ReporterPhone: strings.TrimSpace(form.Get("phone")), MediaURL: form.Get("media_url")}
 	if req.Category == "" {
 		return req, grid110.Invalid("service_code", "required: a service_code from services.json")
