@@ -89,8 +89,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	if isOpen311(c) {
-		// Errors Echo raises before a route runs (a wrong method) answer
-		// in Open311's format too; the rest never reach here.
+		// open311Errors answers the errors of Open311's routes; what
+		// reaches here from them (a panic that Recover turned into an
+		// error) answers in Open311's format too.
 		s.writeOpen311Error(c, err)
 		return
 	}
