@@ -90,8 +90,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if isOpen311(c) {
 		// open311Errors answers the errors of Open311's routes; what
-		// reaches here from them (a panic that Recover turned into an
-		// error) answers in Open311's format too.
+		// reaches here from them (a timeout ContextTimeout made a 503, a
+		// panic Recover made an error) answers in Open311's format too.
 		s.writeOpen311Error(c, err)
 		return
 	}

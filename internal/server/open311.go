@@ -155,7 +155,9 @@ func open311Status(code int) int {
 func (s *Server) open311Errors(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		err := next(c)
-		if err == nil || c.Response().Committed || errors.Is(err, context.Canceled) {
+		// A timeout goes on to ContextTimeout, which makes it a 503 that
+		// handleError writes in Open311's format.
+		if err == nil || c.Response().Committed || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return err
 		}
 		s.writeOpen311Error(c, err)
