@@ -127,7 +127,7 @@ func (s *Server) getOpen311Request(c echo.Context) error {
 }
 
 // open311Requests turns reports into service requests; public ones carry
-// only what may be published (see the top of this file).
+// only what may be published (see the decisions in open311.go).
 func (s *Server) open311Requests(ctx context.Context, list []postgres.ServiceRequest, public, en bool) ([]open311Request, error) {
 	cats, err := s.cats.all(ctx)
 	if err != nil {
@@ -167,6 +167,7 @@ func (s *Server) open311Requests(ctx context.Context, list []postgres.ServiceReq
 		if public {
 			o.Lat, o.Long = roundTo(o.Lat, publicDecimals), roundTo(o.Long, publicDecimals)
 		} else {
+			o.Lat, o.Long = round7(o.Lat), round7(o.Long) // 1 cm, as the JSON API answers
 			o.Description, o.MediaURL = nullString(r.Description), nullString(r.MediaURL)
 		}
 		out[i] = o

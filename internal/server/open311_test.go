@@ -216,19 +216,43 @@ func compoundIn(t *testing.T, a *app, p place) string {
 		t.Fatalf("compound in %s: %v", p.code, err)
 	}
 	return code
+} // o311Case is what the parts of TestOpen311 share.
+type o311Case struct {
+	a          *app
+	key        string // an API key of 芗城区
+	ca, other  place  // a community of 芗城区, and one of another district
+	form       url.Values
+	byLatLong  int64 // submitted with lat/long, in JSON
+	byCompound int64 // submitted with address_id, in XML
+	compound   string
+	far        int64 // in the other district
 }
 
 // TestOpen311 calls every Open311 endpoint in both formats and checks the
 // field names, the status mapping, visibility, the default window, paging
-// and the error codes against the specification.
+// and the error codes against the specification. The parts run in order
+// on one database, each building on the last.
 func TestOpen311(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
-	ca, _, other := communities(t, a)
-	key := a.apiKey("hotline311", "350602")["X-API-Key"]
-	withKey := map[string]string{"X-API-Key": key}
+	c := &o311Case{a: a, key: a.apiKey("hotline311", "350602")["X-API-Key"]}
+	c.ca, _, c.other = communities(t, a)
+	for _, part := range []struct {
+		name string
+		run  func(*testing.T)
+	}{
+		{"discovery", c.discovery}, {"services", c.services}, {"submit", c.submit}, {"read", c.read},
+		{"states", c.states}, {"window and pages", c.windowAndPages},
+	} {
+		if !t.Run(part.name, part.run) {
+			return
+		}
+	}
+}
 
-	// Discovery.
+// discovery checks discovery.json and .xml.
+func (c *o311Case) discovery(t *testing.T) {
+	a := c.a
 	r := a.o311("GET", "/discovery.json", nil, nil)
 	var disc map[string]json.RawMessage
 	if err := json.Unmarshal(r.body, &disc); r.status != 200 || err != nil {
@@ -255,8 +279,12 @@ func TestOpen311(t *testing.T) {
 	if f, _ := ep.Nodes[0].child("formats"); strings.Join(f.names(), ",") != "format,format" {
 		t.Errorf("discovery.xml <formats> holds %v", f.names())
 	}
+}
 
-	// Services: our categories, Chinese by default, English with locale=en.
+// services checks the service list, Chinese by default and English with
+// locale=en, and the service definitions.
+func (c *o311Case) services(t *testing.T) {
+	a := c.a
 	services := a.o311("GET", "/services.json", nil, nil).jsonList(t, "services.json")
 	var dispute map[string]json.RawMessage
 	for _, s := range services {
@@ -278,7 +306,7 @@ func TestOpen311(t *testing.T) {
 	}
 
 	// Service definitions: none of ours has attributes.
-	r = a.o311("GET", "/services/dispute.json", nil, nil)
+	r := a.o311("GET", "/services/dispute.json", nil, nil)
 	var def map[string]json.RawMessage
 	if err := json.Unmarshal(r.body, &def); r.status != 200 || err != nil {
 		t.Fatalf("services/dispute.json = %d %s", r.status, r.body)
@@ -287,16 +315,20 @@ func TestOpen311(t *testing.T) {
 	if str(t, def["service_code"]) != "dispute" || string(def["attributes"]) != "[]" {
 		t.Errorf("definition %s", r.body)
 	}
-	d = a.o311("GET", "/services/dispute.xml", nil, nil).xmlDoc(t, "services/dispute.xml", "service_definition")
+	d := a.o311("GET", "/services/dispute.xml", nil, nil).xmlDoc(t, "services/dispute.xml", "service_definition")
 	sameFields(t, "services/dispute.xml", d.names(), specDefinition)
 	wantError(t, a.o311("GET", "/services/ufo.json", nil, nil), "unknown service (JSON)", 404, "ufo")
 	wantError(t, a.o311("GET", "/services/ufo.xml", nil, nil), "unknown service (XML)", 404, "ufo")
+}
 
-	// POST requests: form-encoded with api_key, in JSON.
+// submit posts requests form-encoded in JSON and multipart in XML, and
+// checks the errors of POST.
+func (c *o311Case) submit(t *testing.T) {
+	a, key, ca := c.a, c.key, c.ca
 	form := url.Values{"api_key": {key}, "service_code": {"dispute"}, "lat": {fmt.Sprint(ca.lat)}, "long": {fmt.Sprint(ca.lon)},
 		"description": {"楼上漏水，邻里争执"}, "first_name": {"小明"}, "last_name": {"王"}, "phone": {"13812345678"},
 		"email": {"wang@example.com"}, "device_id": {"d1"}, "media_url": {"https://img.example.com/a.jpg"}}
-	r = a.o311("POST", "/requests.json", form, nil)
+	r := a.o311("POST", "/requests.json", form, nil)
 	if r.status != 201 {
 		t.Fatalf("POST requests.json = %d %s", r.status, r.body)
 	}
@@ -387,9 +419,16 @@ func TestOpen311(t *testing.T) {
 	bad, _ := http.NewRequest("POST", a.url+"/open311/v2/requests.json", strings.NewReader(`{"service_code":"dispute"}`))
 	bad.Header.Set("Content-Type", "application/json")
 	wantError(t, a.send(bad), "JSON body", 400, "x-www-form-urlencoded")
+	c.form, c.byLatLong, c.byCompound, c.compound = form, byLatLong, byCompound, compound
+}
 
-	// GET requests/{id} and requests, anonymously: public fields only.
-	r = a.o311("GET", fmt.Sprintf("/requests/%d.json", byLatLong), nil, nil)
+// read checks GET requests and requests/{id}: public fields for anonymous
+// callers, the key's jurisdiction in full for a key, and the 404s.
+func (c *o311Case) read(t *testing.T) {
+	a, key, ca, other := c.a, c.key, c.ca, c.other
+	byLatLong, byCompound, compound := c.byLatLong, c.byCompound, c.compound
+	withKey := map[string]string{"X-API-Key": key}
+	r := a.o311("GET", fmt.Sprintf("/requests/%d.json", byLatLong), nil, nil)
 	list := r.jsonList(t, "requests/{id}.json")
 	if r.status != 200 || len(list) != 1 {
 		t.Fatalf("requests/%d.json = %d %s", byLatLong, r.status, r.body)
@@ -410,15 +449,15 @@ func TestOpen311(t *testing.T) {
 	if lat != math.Round(ca.lat*1000)/1000 {
 		t.Errorf("public lat %v; want %v rounded to 3 decimals", lat, ca.lat)
 	}
-	if strings.Contains(str(t, pub["address"]), compound) || !strings.HasSuffix(str(t, pub["address"]), "芗城区, 漳州市") {
-		t.Errorf("public address %q; want community … 芗城区, 漳州市", pub["address"])
+	if addr := str(t, pub["address"]); strings.Count(addr, ", ") != 3 || !strings.HasSuffix(addr, "芗城区, 漳州市") {
+		t.Errorf("public address %q; want the community, its township, 芗城区, 漳州市", addr)
 	}
 	for _, f := range []string{"requested_datetime", "updated_datetime", "expected_datetime"} {
 		if _, err := time.Parse(time.RFC3339, str(t, pub[f])); err != nil || !strings.HasSuffix(str(t, pub[f]), "+08:00") {
 			t.Errorf("%s = %s; want a W3C datetime with its zone", f, pub[f])
 		}
 	}
-	items = a.o311("GET", fmt.Sprintf("/requests/%d.xml", byCompound), nil, nil).
+	items := a.o311("GET", fmt.Sprintf("/requests/%d.xml", byCompound), nil, nil).
 		xmlItems(t, "requests/{id}.xml", "service_requests", "request", specRequest)
 	if len(items) != 1 {
 		t.Fatalf("requests/{id}.xml has %d requests", len(items))
@@ -433,8 +472,8 @@ func TestOpen311(t *testing.T) {
 	wantError(t, a.o311("PUT", "/requests.json", url.Values{}, nil), "wrong method", 404, "")
 
 	// With a key: the key's jurisdiction (芗城区), in full, never the reporter's contact.
-	far := submit(t, a, other, "dispute")
-	ids := fmt.Sprintf("%d,%d,%d", byLatLong, byCompound, far.ID)
+	c.far = submit(t, a, other, "dispute").ID
+	ids := fmt.Sprintf("%d,%d,%d", byLatLong, byCompound, c.far)
 	full := a.o311("GET", "/requests.json?service_request_id="+ids, nil, withKey).jsonList(t, "requests.json with key")
 	if len(full) != 2 {
 		t.Fatalf("with the key of 芗城区: %d requests of %s; want the 2 in 芗城区", len(full), ids)
@@ -455,24 +494,28 @@ func TestOpen311(t *testing.T) {
 	if anon := a.o311("GET", "/requests.json?service_request_id="+ids, nil, nil).jsonList(t, "anonymous ids"); len(anon) != 3 {
 		t.Errorf("anonymous: %d of %s; want all 3", len(anon), ids)
 	}
-	wantError(t, a.o311("GET", fmt.Sprintf("/requests/%d.json?api_key=%s", far.ID, key), nil, nil), "outside the key's jurisdiction", 404, "")
+	wantError(t, a.o311("GET", fmt.Sprintf("/requests/%d.json?api_key=%s", c.far, key), nil, nil), "outside the key's jurisdiction", 404, "")
 	wantError(t, a.o311("GET", "/requests.json?api_key=g110k_forged", nil, nil), "wrong key on GET", 403, "")
 	if xs := a.o311("GET", "/requests.json?jurisdiction_id=350623&service_request_id="+ids, nil, nil).jsonList(t, "jurisdiction_id"); len(xs) != 1 {
 		t.Errorf("jurisdiction_id=350623: %d requests; want the one there", len(xs))
 	}
 	wantError(t, a.o311("GET", "/requests.xml?jurisdiction_id=999999", nil, nil), "unknown jurisdiction_id", 404, "999999")
+}
 
-	// Workflow moves show in status and status_notes.
+// states checks that workflow moves show in status and status_notes, and
+// the status filter.
+func (c *o311Case) states(t *testing.T) {
+	a, byLatLong, byCompound := c.a, c.byLatLong, c.byCompound
 	adm := a.admin()
 	move(t, a, adm, byLatLong, map[string]any{"move": "file"}, 200)
 	move(t, a, adm, byLatLong, map[string]any{"move": "dispatch", "team_id": teamIDOf(t, a, "mediation"), "department": "judicial"}, 200)
-	move(t, a, adm, byCompound, map[string]any{"move": "reject", "note": "重复", "duplicate_of": far.ID}, 200)
+	move(t, a, adm, byCompound, map[string]any{"move": "reject", "note": "重复", "duplicate_of": c.far}, 200)
 	x := a.o311("GET", fmt.Sprintf("/requests/%d.json", byLatLong), nil, nil).jsonList(t, "dispatched")[0]
 	if str(t, x["status"]) != "open" || str(t, x["status_notes"]) != "dispatched — 已分流交办" || !strings.Contains(str(t, x["agency_responsible"]), "司法所") {
 		t.Errorf("dispatched: %s, %q, agency %q", x["status"], x["status_notes"], x["agency_responsible"])
 	}
 	x = a.o311("GET", fmt.Sprintf("/requests/%d.json?locale=en", byCompound), nil, nil).jsonList(t, "rejected")[0]
-	if str(t, x["status"]) != "closed" || str(t, x["status_notes"]) != fmt.Sprintf("rejected — not taken up (a duplicate of %d)", far.ID) {
+	if str(t, x["status"]) != "closed" || str(t, x["status_notes"]) != fmt.Sprintf("rejected — not taken up (a duplicate of %d)", c.far) {
 		t.Errorf("rejected: %s, %q", x["status"], x["status_notes"])
 	}
 	it := a.o311("GET", fmt.Sprintf("/requests/%d.xml", byCompound), nil, nil).xmlItems(t, "rejected xml", "service_requests", "request", specRequest)
@@ -498,14 +541,18 @@ func TestOpen311(t *testing.T) {
 	}
 	wantError(t, a.o311("GET", "/requests.json?status=pending", nil, nil), "bad status", 400, "status")
 	wantError(t, a.o311("GET", "/requests.json?service_code=ufo", nil, nil), "unknown service_code filter", 400, "ufo")
+}
 
-	// The default window is the last 90 days; dates select older ones, up to 90 days at once.
-	if _, err := a.pool.Exec(t.Context(), `UPDATE reports SET created_at = now() - interval '100 days' WHERE id = $1`, far.ID); err != nil {
+// windowAndPages checks the default 90-day window, dates that select
+// older reports (up to 90 days at once), and page and page_size.
+func (c *o311Case) windowAndPages(t *testing.T) {
+	a := c.a
+	if _, err := a.pool.Exec(t.Context(), `UPDATE reports SET created_at = now() - interval '100 days' WHERE id = $1`, c.far); err != nil {
 		t.Fatal(err)
 	}
 	farID := func(q string) bool {
 		for _, x := range a.o311("GET", "/requests.json?service_code=dispute&"+q, nil, nil).jsonList(t, q) {
-			if string(x["service_request_id"]) == fmt.Sprint(far.ID) {
+			if string(x["service_request_id"]) == fmt.Sprint(c.far) {
 				return true
 			}
 		}
