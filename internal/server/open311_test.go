@@ -221,9 +221,8 @@ type o311Case struct {
 	a          *app
 	key        string // an API key of 芗城区
 	ca, other  place  // a community of 芗城区, and one of another district
-	form       url.Values
-	byLatLong  int64 // submitted with lat/long, in JSON
-	byCompound int64 // submitted with address_id, in XML
+	byLatLong  int64  // submitted with lat/long, in JSON
+	byCompound int64  // submitted with address_id, in XML
 	compound   string
 	far        int64 // in the other district
 }
@@ -419,7 +418,7 @@ func (c *o311Case) submit(t *testing.T) {
 	bad, _ := http.NewRequest("POST", a.url+"/open311/v2/requests.json", strings.NewReader(`{"service_code":"dispute"}`))
 	bad.Header.Set("Content-Type", "application/json")
 	wantError(t, a.send(bad), "JSON body", 400, "x-www-form-urlencoded")
-	c.form, c.byLatLong, c.byCompound, c.compound = form, byLatLong, byCompound, compound
+	c.byLatLong, c.byCompound, c.compound = byLatLong, byCompound, compound
 }
 
 // read checks GET requests and requests/{id}: public fields for anonymous
