@@ -34,6 +34,8 @@ type config struct {
 	MediaDir string
 	// SessionTTL is how long a staff sign-in lasts.
 	SessionTTL time.Duration
+	// DemoPassword is the password of the demo city's staff accounts ("-": none).
+	DemoPassword string
 }
 
 // loadConfig reads defaults from the environment.
@@ -51,6 +53,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		ReloadPoll:       30 * time.Second,
 		MediaDir:         or(getenv("GRID110_MEDIA_DIR"), "var/media"),
 		SessionTTL:       12 * time.Hour,
+		DemoPassword:     or(getenv("GRID110_DEMO_PASSWORD"), "grid110-demo"),
 	}
 	var err error
 	for _, d := range []struct {

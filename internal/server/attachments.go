@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -67,6 +68,12 @@ const maxUpload = media.MaxPhotos*media.MaxPhotoBytes + media.MaxVoices*media.Ma
 // Files are checked and stored on disk as they stream in; their records
 // go into the report's own transaction.
 func (s *Server) readMultipartReport(c echo.Context, into any) ([]postgres.Attachment, error) {
+	return s.readMultipartFiles(c, into)
+}
+
+// readMultipartFiles reads the file parts of a multipart form, and the
+// "report" part into into when into is not nil (where it is required).
+func (s *Server) readMultipartFiles(c echo.Context, into any) ([]postgres.Attachment, error) {
 	if s.media == nil {
 		return nil, grid110.Invalid("Content-Type", "this server takes no attachments (no media directory configured); send application/json")
 	}
@@ -93,6 +100,9 @@ func (s *Server) readMultipartReport(c echo.Context, into any) ([]postgres.Attac
 		}
 		switch name := part.FormName(); name {
 		case "report":
+			if into == nil {
+				return nil, grid110.Invalid(name, "unknown form field; want photo or voice")
+			}
 			if sawReport {
 				return nil, grid110.Invalid("report", "sent twice")
 			}
@@ -123,7 +133,7 @@ func (s *Server) readMultipartReport(c echo.Context, into any) ([]postgres.Attac
 			return nil, grid110.Invalid(name, "unknown form field; want report, photo or voice")
 		}
 	}
-	if !sawReport {
+	if into != nil && !sawReport {
 		return nil, grid110.Invalid("report", "required: a form field holding the report as JSON")
 	}
 	return atts, nil
@@ -134,6 +144,36 @@ func fileLabel(p *multipart.Part, n int) string {
 		return fmt.Sprintf("%q", p.FileName())
 	}
 	return fmt.Sprintf("%s %d", p.FormName(), n)
+}
+
+// postAttachments handles POST /api/v1/reports/:id/attachments: staff add
+// photos or a voice note to a case in their jurisdiction (multipart parts
+// photo and voice), such as the result photos a resolve move then claims by
+// their ids.
+func (s *Server) postAttachments(c echo.Context) error {
+	id, err := parseID(c.Param("id"), "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := s.store.ReportIn(ctx, id, principalOf(c).Jurisdiction()); err != nil {
+		return err
+	}
+	if ct := c.Request().Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, echo.MIMEMultipartForm) {
+		return grid110.Invalid("Content-Type", "%q: send multipart/form-data with photo and voice parts", ct)
+	}
+	files, err := s.readMultipartFiles(c, nil)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return grid110.Invalid("photo", "no files: send photo or voice parts")
+	}
+	stored, err := s.store.AddAttachments(ctx, id, files)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, attachmentRefs(stored))
 }
 
 // getAttachment handles GET /api/v1/attachments/:id: the bytes, for staff

@@ -40,6 +40,8 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case errors.Is(err, grid110.ErrUnauthorized):
 		return http.StatusUnauthorized
+	case errors.Is(err, grid110.ErrTooMany):
+		return http.StatusTooManyRequests
 	case errors.Is(err, grid110.ErrForbidden):
 		return http.StatusForbidden
 	case errors.Is(err, grid110.ErrUnprocessable):

@@ -100,12 +100,13 @@ type open311Error struct {
 // open311Status is the status the specification wants for an error we
 // would answer with code: 404 for what does not exist, 403 for a missing
 // or wrong api_key (our 401) and for what a key may not do, 400 for every
-// other client error (422, 409, 405 …). Server errors keep their code.
+// other client error (422, 409 …). Server errors and 429 keep their code:
+// they tell a client to retry, which 400 would not.
 func open311Status(code int) int {
 	switch {
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return http.StatusForbidden
-	case code == http.StatusNotFound || code >= 500:
+	case code == http.StatusNotFound || code == http.StatusTooManyRequests || code >= 500:
 		return code
 	}
 	return http.StatusBadRequest

@@ -102,7 +102,7 @@ func FuzzSplitFile(f *testing.F) {
 }
 
 func TestOpen311Status(t *testing.T) {
-	for ours, want := range map[int]int{400: 400, 401: 403, 403: 403, 404: 404, 405: 400, 409: 400, 422: 400, 500: 500, 503: 503} {
+	for ours, want := range map[int]int{400: 400, 401: 403, 403: 403, 404: 404, 405: 400, 409: 400, 422: 400, 429: 429, 500: 500, 503: 503} {
 		if got := open311Status(ours); got != want {
 			t.Errorf("open311Status(%d) = %d; want %d", ours, got, want)
 		}

@@ -35,6 +35,7 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	api.GET("/reports", s.listReports, staff)
 	api.GET("/reports/:id", s.getReport, staff)
 	api.POST("/reports/:id/moves", s.postMove, staff)
+	api.POST("/reports/:id/attachments", s.postAttachments, staff)
 	api.GET("/attachments/:id", s.getAttachment, staff)
 	api.GET("/events", s.getEvents, staff)
 	api.GET("/track/:code", s.getTrack)

@@ -300,11 +300,36 @@ func TestWorkflowOverHTTP(t *testing.T) {
 	if e.Field != "note" {
 		t.Errorf("resolve without a note: %+v; want 400 naming note", e)
 	}
-	move(t, a, member, r.ID, map[string]any{"move": "resolve", "note": "双方已和解"}, 200)
+	// The result photo is uploaded first, then claimed by the resolve move.
+	ct, body := multipartFiles(t, map[string][]byte{"photo#result.png": pngBytes(t, 32, 32)})
+	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/reports/%d/attachments", a.url, r.ID), body)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Authorization", member["Authorization"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var atts []struct {
+		ID int64 `json:"id"`
+	}
+	json.NewDecoder(resp.Body).Decode(&atts) //nolint:errcheck
+	resp.Body.Close()
+	if resp.StatusCode != 201 || len(atts) != 1 {
+		t.Fatalf("upload result photo = %d %v", resp.StatusCode, atts)
+	}
+	move(t, a, member, r.ID, map[string]any{"move": "resolve", "note": "双方已和解", "attachments": []int64{atts[0].ID}}, 200)
 	move(t, a, gw, r.ID, map[string]any{"move": "verify", "note": "现场核查属实"}, 200)
 	c, _ = move(t, a, cmd, r.ID, map[string]any{"move": "close"}, 200)
 	if c.Status != "closed" || c.ResolutionNote != "双方已和解" || len(c.AllowedMoves) != 1 || c.AllowedMoves[0] != "reopen" {
 		t.Errorf("closed case: %s note %q moves %v", c.Status, c.ResolutionNote, c.AllowedMoves)
+	}
+	if len(c.Attachments) != 1 || c.Attachments[0].ID != atts[0].ID {
+		t.Errorf("attachments %+v; want the result photo", c.Attachments)
+	}
+	var claimedBy int64
+	if err := a.pool.QueryRow(t.Context(), `SELECT e.id FROM attachments a JOIN report_events e ON e.id = a.event_id
+		WHERE a.id = $1 AND e.kind = 'resolved'`, atts[0].ID).Scan(&claimedBy); err != nil {
+		t.Errorf("the result photo is not claimed by the resolved event: %v", err)
 	}
 	var kinds []string
 	for _, ev := range c.Events {
@@ -589,6 +614,23 @@ func pngBytes(t *testing.T, w, h int) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// multipartFiles builds a multipart form of files only.
+func multipartFiles(t *testing.T, files map[string][]byte) (string, *bytes.Buffer) {
+	t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for name, data := range files {
+		field, _, _ := strings.Cut(name, "#")
+		fw, err := w.CreateFormFile(field, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write(data) //nolint:errcheck
+	}
+	w.Close()
+	return w.FormDataContentType(), &b
 }
 
 // multipartReport builds a multipart report with the given files.

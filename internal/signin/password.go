@@ -77,7 +77,9 @@ func VerifyPassword(hash, pw string) (bool, error) {
 	var m uint32
 	var t uint32
 	var p uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 {
+	// Bounds keep a corrupt or planted hash from costing minutes or gigabytes.
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 ||
+		m > 64*1024 || t > 8 || p > 16 {
 		return false, errBadHash
 	}
 	b64 := base64.RawStdEncoding
@@ -86,7 +88,7 @@ func VerifyPassword(hash, pw string) (bool, error) {
 		return false, errBadHash
 	}
 	want, err := b64.DecodeString(parts[5])
-	if err != nil || len(want) == 0 {
+	if err != nil || len(want) < 16 || len(want) > 64 {
 		return false, errBadHash
 	}
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))

@@ -30,6 +30,7 @@ type Service struct {
 	// dummy is a hash to verify against when the username is unknown, so
 	// a wrong username costs as long as a wrong password.
 	dummy string
+	limit *throttle
 }
 
 // DefaultSessionTTL is how long a sign-in lasts: one duty shift and a half.
@@ -44,12 +45,22 @@ func New(store Store, ttl time.Duration) *Service {
 	if err != nil {
 		panic(err) // crypto/rand failing leaves nothing to do
 	}
-	return &Service{store: store, ttl: ttl, dummy: dummy}
+	return &Service{store: store, ttl: ttl, dummy: dummy, limit: newThrottle()}
 }
 
 // ErrBadCredentials is the one answer to a failed sign-in, whether the
 // username or the password was wrong, so accounts cannot be probed.
 var ErrBadCredentials = fmt.Errorf("wrong username or password: %w", grid110.ErrUnauthorized)
+
+// ThrottledError refuses a sign-in after too many failures.
+type ThrottledError struct{ Until time.Time }
+
+func (e *ThrottledError) Error() string {
+	return fmt.Sprintf("too many failed sign-ins for this account; try again after %s", e.Until.UTC().Format(time.RFC3339))
+}
+
+// Is makes a ThrottledError match grid110.ErrTooMany.
+func (e *ThrottledError) Is(target error) bool { return target == grid110.ErrTooMany }
 
 // Session is a signed-in session.
 type Session struct {
@@ -61,9 +72,13 @@ type Session struct {
 // SignIn checks a username and password and opens a session.
 func (s *Service) SignIn(ctx context.Context, username, password, userAgent string) (Session, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
+	if until := s.limit.blocked(username); !until.IsZero() {
+		return Session{}, &ThrottledError{Until: until}
+	}
 	p, hash, err := s.store.StaffCredentials(ctx, username)
 	if errors.Is(err, grid110.ErrNotFound) || (err == nil && hash == "") {
 		_, _ = VerifyPassword(s.dummy, password)
+		s.limit.failed(username)
 		return Session{}, ErrBadCredentials
 	}
 	if err != nil {
@@ -74,8 +89,10 @@ func (s *Service) SignIn(ctx context.Context, username, password, userAgent stri
 		return Session{}, fmt.Errorf("account %s: stored password hash: %w", username, err)
 	}
 	if !ok {
+		s.limit.failed(username)
 		return Session{}, ErrBadCredentials
 	}
+	s.limit.succeeded(username)
 	token, th, err := NewToken(SessionPrefix)
 	if err != nil {
 		return Session{}, err
