@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
@@ -28,6 +30,7 @@ const (
 	MaxDescription = 4000 // characters
 	MaxName        = 100
 	MaxKey         = 200
+	MaxMediaURL    = 2048 // bytes
 )
 
 // Store is what intake needs of the database.
@@ -55,6 +58,9 @@ type Request struct {
 	Actor string `json:"-"`
 	// Attachments are files already checked and on disk, stored with the report.
 	Attachments []postgres.Attachment `json:"-"`
+	// MediaURL links to media kept elsewhere: Open311's media_url. The
+	// JSON API takes files instead, so it is not a JSON field.
+	MediaURL string `json:"-"`
 }
 
 // Result is a stored report with where it was located.
@@ -137,7 +143,7 @@ func (s *Service) Submit(ctx context.Context, req Request) (Result, error) {
 			actor = "reporter:" + req.Channel
 		}
 		stored, created, err = s.store.CreateReport(ctx, postgres.NewReport{Report: rep, RequestHash: hash(req),
-			Actor: actor, Attachments: req.Attachments})
+			Actor: actor, Attachments: req.Attachments, MediaURL: req.MediaURL})
 		// A clash of random tracking codes is astronomically rare; try again.
 		if errors.Is(err, grid110.ErrConflict) && strings.Contains(err.Error(), "tracking_code") && try < 3 {
 			continue
@@ -211,7 +217,21 @@ func validate(req *Request, cats []grid110.Category) (grid110.Category, error) {
 	if len(req.IdempotencyKey) > MaxKey {
 		return cat, grid110.Invalid("Idempotency-Key", "at most %d bytes", MaxKey)
 	}
+	if req.MediaURL = strings.TrimSpace(req.MediaURL); req.MediaURL != "" && !validMediaURL(req.MediaURL) {
+		return cat, grid110.Invalid("media_url", "want an absolute http or https URL of at most %d bytes", MaxMediaURL)
+	}
 	return cat, nil
+}
+
+// validMediaURL accepts what the reports.media_url check constraint
+// accepts: an absolute http(s) URL with a host and no white space.
+func validMediaURL(s string) bool {
+	if len(s) > MaxMediaURL || strings.ContainsFunc(s, unicode.IsSpace) || !utf8.ValidString(s) ||
+		!(strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")) {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Host != ""
 }
 
 // CheckLonLat validates a longitude/latitude pair, naming the field at fault.
@@ -259,6 +279,9 @@ func hash(req Request) []byte {
 	for _, a := range req.Attachments {
 		h.Write([]byte(a.Kind))
 		h.Write(a.SHA256)
+	}
+	if req.MediaURL != "" { // only then, so earlier requests keep their hash
+		h.Write([]byte("media_url\x00" + req.MediaURL))
 	}
 	return h.Sum(nil)
 }

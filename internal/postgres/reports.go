@@ -20,6 +20,8 @@ type NewReport struct {
 	Actor       string // who submitted, for the first event
 	// Attachments whose bytes are already on disk, stored with the report.
 	Attachments []Attachment
+	// MediaURL links to media kept elsewhere (Open311's media_url); "" for none.
+	MediaURL string
 }
 
 // CreateReport stores a report and its first event in one transaction and
@@ -30,12 +32,12 @@ func (s *Store) CreateReport(ctx context.Context, nr NewReport) (r grid110.Repor
 	const ins = `
 		INSERT INTO reports (tracking_code, idempotency_key, request_hash, category, description, channel,
 			location, input_crs, input_lon, input_lat, accuracy_m, grid_id, duty_team_id, team_id, department,
-			status, priority, h3_cell, reporter_name, reporter_phone, due_at)
+			status, priority, h3_cell, reporter_name, reporter_phone, due_at, media_url)
 		VALUES (@tracking_code, NULLIF(@idempotency_key, ''), @request_hash, @category, @description, @channel,
 			ST_SetSRID(ST_MakePoint(@lon, @lat), 4326), @input_crs, @input_lon, @input_lat, NULLIF(@accuracy, 0),
 			@grid_id, NULLIF(@duty_team_id, 0), NULLIF(@team_id, 0), NULLIF(@department, ''),
 			'submitted', @priority, @h3_cell, NULLIF(@reporter_name, ''), NULLIF(@reporter_phone, ''),
-			now() + (SELECT time_allowed FROM categories WHERE code = @category))
+			now() + (SELECT time_allowed FROM categories WHERE code = @category), NULLIF(@media_url, ''))
 		ON CONFLICT (idempotency_key) DO NOTHING
 		RETURNING id`
 	const event = `
@@ -52,7 +54,7 @@ func (s *Store) CreateReport(ctx context.Context, nr NewReport) (r grid110.Repor
 			"input_lon": nullFloat(rep.InputLon, rep.InputCRS != "compound"), "input_lat": nullFloat(rep.InputLat, rep.InputCRS != "compound"),
 			"accuracy": rep.AccuracyM, "grid_id": rep.GridID, "duty_team_id": rep.DutyTeamID, "team_id": rep.TeamID,
 			"department": rep.Department, "priority": rep.Priority, "h3_cell": int64(rep.H3Cell),
-			"reporter_name": rep.ReporterName, "reporter_phone": rep.ReporterPhone,
+			"reporter_name": rep.ReporterName, "reporter_phone": rep.ReporterPhone, "media_url": nr.MediaURL,
 		}).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errReplay

@@ -90,10 +90,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// The client went away; nobody is left to answer.
 		return
 	}
+	if isOpen311(c) {
+		// open311Errors answers the errors of Open311's routes; what
+		// reaches here from them (a timeout ContextTimeout made a 503, a
+		// panic Recover made an error) answers in Open311's format too.
+		s.writeOpen311Error(c, err)
+		return
+	}
 	code, body := errorReply(err)
 	if code >= 500 {
-		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
-			"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
+		s.logFailure(c, err)
 	}
 	if c.Request().Method == http.MethodHead {
 		err = c.NoContent(code)
@@ -103,6 +109,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if err != nil {
 		s.log.Warn("write error reply", "err", err)
 	}
+}
+
+// logFailure logs a server error, once per request, with the request id.
+func (s *Server) logFailure(c echo.Context, err error) {
+	s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
+		"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
 }
 
 // bindJSON decodes a JSON body into v, naming the field or position at fault.

@@ -122,6 +122,11 @@ func New(store *postgres.Store, locator *locate.Locator, cfg Config, log *slog.L
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024,
 		// Tiles are compressed once and cached that way (internal/server/tiles.go).
 		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/tiles/") || stream(c) }}))
+	// Every route recognises credentials when they are sent (costing
+	// nothing when they are not); routes that need them say so. Applied to
+	// the whole app rather than to route groups, because Echo gives a group
+	// with middleware catch-all routes that turn 405s into 404s.
+	e.Use(s.authenticate)
 	s.echo = e
 	s.routes(reg)
 	return s

@@ -746,3 +746,15 @@ func sortedNames(m map[string][]byte) []string {
 	}
 	return out
 }
+
+func TestWrongMethodIs405(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	var e apiError
+	if resp := a.do("DELETE", "/api/v1/categories", nil, nil, &e); resp.StatusCode != 405 || e.Error == "" {
+		t.Errorf("DELETE /api/v1/categories = %d %+v; want 405 with a message", resp.StatusCode, e)
+	}
+	if resp := a.do("GET", "/api/v1/no-such-thing", nil, nil, nil); resp.StatusCode != 404 {
+		t.Errorf("unknown path = %d; want 404", resp.StatusCode)
+	}
+}

@@ -58,11 +58,6 @@ async function boot() {
     maxZoom: 19,
     fadeDuration: 0, // labels appear at once: the map comes to rest sooner
     validateStyle: false, // built in layers.js, checked by the browser tests
-    // Tiles are public; a signed-in caller sees every hotspot count.
-    transformRequest: (url) => {
-      const tok = localStorage.getItem('grid110.token');
-      return tok && url.startsWith(location.origin + '/tiles/') ? { url, headers: { Authorization: 'Bearer ' + tok } } : { url };
-    },
   });
   app.map = map;
   // Listen before awaiting anything else, or the events may pass unseen.
