@@ -110,6 +110,21 @@ describe('command-centre map', () => {
     await context.close();
   });
 
+  test('a session that ended on the server does not break the map', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.addInitScript(() => {
+      localStorage.setItem('grid110.token', 'sess_no-such-session-00000000000000000000');
+      localStorage.setItem('grid110.user', JSON.stringify({ username: 'gone', role: 'admin' }));
+    });
+    const page = await context.newPage();
+    await page.goto(BASE + '/');
+    await waitUsable(page);
+    await page.locator('#signin:not([hidden])').waitFor();
+    assert.equal(await page.evaluate(() => localStorage.getItem('grid110.token')), null, 'the dead session is forgotten');
+    await page.locator('#live-status[data-state="signin"]').waitFor();
+    await context.close();
+  });
+
   test('a click on a grid shows its chain, its "2" team and its recent cases', async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await withSession(context);

@@ -25,5 +25,13 @@ export function wireAuth(changed) {
   });
   onLangChange(render);
   render();
-  changed();
+  // A session kept in the browser may have ended on the server: ask once
+  // (api() forgets it on 401) before connecting the live panel with it.
+  const check = currentUser() ? api('/api/v1/auth/me').then((me) => {
+    if (currentUser()) localStorage.setItem('grid110.user', JSON.stringify(me));
+  }, () => {}) : Promise.resolve();
+  check.then(() => {
+    render();
+    changed();
+  });
 }

@@ -62,8 +62,11 @@ export async function api(path, { method = 'GET', body, headers = {}, signal } =
   }
   const resp = await fetch(path, { method, headers: h, body: payload, signal });
   if (resp.status === 401 && t) {
-    // The session ended (expired, or signed out elsewhere).
+    // The session ended (expired, revoked, or signed out elsewhere), and the
+    // server refuses wrong credentials everywhere: forget it and ask again
+    // as anonymous, which is enough for the public parts.
     signOutLocally();
+    return api(path, { method, body, headers, signal });
   }
   if (resp.status === 204) return null;
   const text = await resp.text();
