@@ -23,7 +23,7 @@ export function barChart(items, { unit = '' } = {}) {
 /** lineChart draws counts by day: points [{day: 'YYYY-MM-DD', value}]. */
 export function lineChart(points) {
   const h = 140;
-  const pad = { l: 36, r: 8, t: 8, b: 22 };
+  const pad = { l: 36, r: 18, t: 8, b: 22 };
   const max = Math.max(1, ...points.map((p) => p.value));
   const n = Math.max(1, points.length - 1);
   const x = (i) => pad.l + ((W - pad.l - pad.r) * i) / n;
