@@ -125,7 +125,7 @@ describe('command-centre map', () => {
     await context.close();
   });
 
-  test('a click on a grid shows its chain, its "2" team and its recent cases', async () => {
+  test('a click on a grid shows its chain, "2" team and recent cases; on a report, its case', async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await withSession(context);
     const page = await context.newPage();
@@ -142,9 +142,27 @@ describe('command-centre map', () => {
     assert.match(await detail.locator('h2').textContent(), /社区|村/);
     assert.ok((await detail.locator('.members li').count()) >= 2, 'the "2" team: a grid worker and police');
     await page.locator('.recent ol.cases li').first().waitFor({ timeout: 5000 });
+    // A report point at street zoom opens its case.
+    await page.check('input[data-layer="reports"]');
+    await page.evaluate((c) => window.grid110.map.jumpTo({ center: [c.lon, c.lat], zoom: 16 }), XIANGCHENG);
+    await waitIdle(page);
+    const pt = await page.evaluate(() => {
+      // The point nearest the centre, clear of the floating panels.
+      const map = window.grid110.map;
+      const c = map.project(map.getCenter());
+      let best = null;
+      for (const f of map.queryRenderedFeatures({ layers: ['report-points'] })) {
+        const p = map.project(f.geometry.coordinates);
+        const d = Math.hypot(p.x - c.x, p.y - c.y);
+        if (!best || d < best.d) best = { d, id: f.properties.id, x: p.x, y: p.y };
+      }
+      return best;
+    });
+    await page.mouse.click(box.x + pt.x, box.y + pt.y);
+    await page.locator(`.case-detail[data-case-id="${pt.id}"] .history li`).first().waitFor();
     // English switch: the same panel in English.
     await page.click('#lang');
-    await page.locator('.grid-detail h3', { hasText: 'Recent cases' }).waitFor();
+    await page.locator('.case-detail h3', { hasText: 'History' }).waitFor();
     assert.equal(await page.locator('[data-tab="stats"]').textContent(), 'Statistics');
     if (SCREENSHOTS && DOCS) await page.click('#lang');
     await context.close();

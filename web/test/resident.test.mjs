@@ -128,6 +128,17 @@ describe('resident report page', () => {
     await map.locator(`.case-detail[data-case-id="${report.id}"] .status[data-status="filed"]`).waitFor();
     // The move comes back over SSE too.
     await map.waitForFunction((id) => window.grid110.events.some((e) => e.id === id && e.op === 'moved' && e.to === 'filed'), report.id);
+    // Dispatch to the nearest patrol team the form offers.
+    await detail.locator('[data-move="dispatch"]').click();
+    const team = detail.locator('form.move select[name="team_id"]');
+    await team.locator('option:nth-child(2)').waitFor({ state: 'attached' });
+    await team.selectOption({ index: 1 });
+    const teamId = Number(await team.inputValue());
+    await detail.locator('form.move [type=submit]').click();
+    await map.locator(`.case-detail[data-case-id="${report.id}"] .status[data-status="dispatched"]`).waitFor();
+    const dispatched = await api('/api/v1/reports/' + report.id, { token: await signIn() });
+    assert.equal(dispatched.team?.id, teamId, 'dispatched to the team chosen in the form');
+    assert.equal(dispatched.team?.kind, 'patrol', 'public order goes to a patrol team');
     if (SCREENSHOTS && DOCS) {
       await map.evaluate((p) => window.grid110.map.jumpTo({ center: [p.lon, p.lat], zoom: 12.6 }), compound.point);
       await waitIdle(map);
@@ -137,7 +148,7 @@ describe('resident report page', () => {
     // The tracking page follows the case.
     await page.click('#track-link');
     await page.locator('#result .status').waitFor();
-    assert.equal(await page.locator('#result .status').textContent(), '已立案');
+    assert.equal(await page.locator('#result .status').textContent(), '已派遣');
     assert.ok(await page.locator('#result .steps li').count() >= 2);
     await officer.close();
     await resident.close();
