@@ -206,10 +206,13 @@ header p { margin: 1mm 0 0; color: #444; font-size: 9.5pt; }
 .card .url { font: 7pt monospace; color: #555; word-break: break-all; margin: 0.5mm 0 0; }
 .empty { color: #a00; }
 @media screen { body { max-width: 210mm; margin: 8mm auto; padding: 0 6mm; } }
+@media print { .noprint { display: none; } }
+button.noprint { float: right; font: inherit; padding: 1.5mm 4mm; cursor: pointer; }
 </style>
 </head>
 <body>
 <header>
+<button class="noprint" type="button" onclick="print()">打印 Print</button>
 <h1>{{.Community.Name}} · 社区(乡村)110 小区二维码</h1>
 <p>{{.Chain}} · 社区代码 {{.Community.Code}} · 共 {{len .Codes}} 个小区 · 张贴于小区门口，居民扫码即可上报。<br>
 QR codes for each compound's gate: residents scan to report an incident to their grid team.</p>
