@@ -1,6 +1,7 @@
-// Package web holds the browser front end, served at /. Until the MapLibre
-// command-centre map is built into dist/ (npm and vite), dist/ holds a
-// hand-written start page that links the API.
+// Package web holds the browser pages, built by npm and vite from this
+// folder's sources into dist/ (committed, so that go build needs no npm):
+// the command-centre map, the resident's report page, case tracking and
+// staff sign-in. internal/server/web.go serves them.
 package web
 
 import "embed"
