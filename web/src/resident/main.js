@@ -238,6 +238,9 @@ function done(report) {
   window.grid110.report = report;
   $('tracking-code').textContent = report.tracking_code;
   $('track-link').href = '/track/' + encodeURIComponent(report.tracking_code);
+  const n = report.likely_duplicates?.length || 0;
+  $('dupes').textContent = n ? t('r.dupes', { n }) : '';
+  $('dupes').hidden = !n;
   $('report-form').hidden = true;
   $('done').hidden = false;
   $('done').scrollIntoView({ block: 'start' });

@@ -86,6 +86,7 @@ export default {
   'r.submit': 'Submit', 'r.sending': 'Sending…', 'r.retrying': 'Poor connection, retry {n}…',
   'r.failed': 'Not sent: {why}', 'r.needCategory': 'Choose a category.', 'r.needText': 'Describe the problem.',
   'r.done': 'Report received', 'r.code': 'Your tracking code', 'r.keep': 'Keep this code to follow the case.', 'r.track': 'Follow the case',
+  'r.dupes': '{n} similar reports nearby are already being handled; staff will take them together.',
   'r.another': 'Report another', 'r.dutyTeam': 'Your grid team: {team}',
   'r.badType': '"{name}" is not a photo format we take (JPEG, PNG, WebP); it was left out.',
   'r.tooBig': '"{name}" is too large ({mb} MB): a photo may be at most 10 MB after resizing.',

@@ -86,6 +86,7 @@ export default {
   'r.submit': '提交', 'r.sending': '正在提交…', 'r.retrying': '网络不畅，第 {n} 次重试…',
   'r.failed': '提交失败：{why}', 'r.needCategory': '请选择事件类别。', 'r.needText': '请描述情况。',
   'r.done': '提交成功', 'r.code': '您的查询码', 'r.keep': '请保存查询码，可随时查看办理进度。', 'r.track': '查看办理进度',
+  'r.dupes': '附近已有 {n} 件同类事件在办理，工作人员会一并处理。',
   'r.another': '再报一件', 'r.dutyTeam': '负责网格：{team}',
   'r.badType': '“{name}”不是可接受的图片格式（JPEG、PNG、WebP），已忽略。',
   'r.tooBig': '“{name}”太大（{mb} MB）：照片压缩后不能超过 10 MB。',
