@@ -122,7 +122,10 @@ describe('resident report page', () => {
     const detail = map.locator(`.case-detail[data-case-id="${report.id}"]`);
     await detail.waitFor();
     assert.match(await detail.locator('.history').textContent(), /群众上报/);
-    assert.ok(await detail.locator('.photos img').count() === 1, 'the photo is shown');
+    const img = detail.locator('.photos img[src^="blob:"]');
+    await img.waitFor();
+    await map.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
+    assert.equal(await img.evaluate((el) => el.naturalWidth), 1600, 'the photo is shown, fetched with the session');
     await detail.locator('[data-move="file"]').click();
     await detail.locator('form.move [type=submit]').click();
     await map.locator(`.case-detail[data-case-id="${report.id}"] .status[data-status="filed"]`).waitFor();

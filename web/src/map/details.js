@@ -108,6 +108,27 @@ export class Details {
     }
   }
 
+  async loadAttachments() {
+    for (const u of this.blobs || []) URL.revokeObjectURL(u);
+    this.blobs = [];
+    const urls = new Map();
+    for (const el of this.el.querySelectorAll('[data-attachment]')) {
+      const src = el.dataset.attachment;
+      try {
+        if (!urls.has(src)) {
+          const resp = await fetch(src, { headers: { Authorization: 'Bearer ' + token() } });
+          if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
+          urls.set(src, URL.createObjectURL(await resp.blob()));
+          this.blobs.push(urls.get(src));
+        }
+        if (el.tagName === 'A') el.href = urls.get(src);
+        else el.src = urls.get(src);
+      } catch (err) {
+        console.warn('attachment', src, err);
+      }
+    }
+  }
+
   caseRow(r) {
     return `<li><button type="button" class="linklike" data-case="${r.id}">
       <i class="sw dot" style="background:${STATUS_COLORS[r.status]}"></i>
@@ -135,13 +156,14 @@ export class Details {
   }
 
   renderCase(r) {
-    const tok = encodeURIComponent(token());
     const cat = this.cats[r.category];
     const chain = (r.chain || []).slice(1).map((c) => escapeHTML(c.name)).join(' › ');
+    // Attachments need the session: fetched with it, shown from blob URLs
+    // (a token in an <img src> would end up in logs and browser history).
     const photos = (r.attachments || []).filter((a) => a.kind === 'photo')
-      .map((a) => `<a href="${a.url}?access_token=${tok}" target="_blank"><img src="${a.url}?access_token=${tok}" alt="" loading="lazy"></a>`).join('');
+      .map((a) => `<a target="_blank" data-attachment="${a.url}"><img alt="" data-attachment="${a.url}"></a>`).join('');
     const voices = (r.attachments || []).filter((a) => a.kind === 'voice')
-      .map((a) => `<audio controls preload="none" src="${a.url}?access_token=${tok}"></audio>`).join('');
+      .map((a) => `<audio controls data-attachment="${a.url}"></audio>`).join('');
     const events = (r.events || []).map((e) => `<li>
         <span class="when">${escapeHTML(fmtTime(e.at))}</span>
         <b>${escapeHTML(t('event.' + e.kind))}</b>
@@ -173,6 +195,7 @@ export class Details {
         <ol class="history">${events}</ol>
       </article>`;
     for (const b of this.el.querySelectorAll('[data-case]')) b.addEventListener('click', () => this.showCase(Number(b.dataset.case)));
+    this.loadAttachments();
     const moves = this.el.querySelector('.moves');
     const allowed = r.allowed_moves || [];
     if (!allowed.length) {
