@@ -8,6 +8,7 @@ import { catName, escapeHTML, fmtTime, t } from '../shared/i18n.js';
 import { STATUS_COLORS } from './layers.js';
 
 const MAX_ITEMS = 200;
+const MAX_POINTS = 500;
 const REFRESH_AFTER_MS = 1500;
 const REFRESHED = ['reports', 'grid-stats', 'heatmap', 'hotspots'];
 
@@ -59,6 +60,9 @@ export class Live {
     window.grid110?.events.push(ev);
     this.items.unshift(ev);
     this.items.length = Math.min(this.items.length, MAX_ITEMS);
+    // Newest last; the map keeps the last MAX_POINTS cases of the session.
+    this.byReport.delete(ev.id);
+    while (this.byReport.size >= MAX_POINTS) this.byReport.delete(this.byReport.keys().next().value);
     this.byReport.set(ev.id, {
       type: 'Feature', id: ev.id, geometry: { type: 'Point', coordinates: [ev.lon, ev.lat] },
       properties: { id: ev.id, status: ev.status, op: ev.op, category: ev.category, at: ev.at },
