@@ -6,25 +6,8 @@
 import { defineConfig } from 'vite';
 import { resolve } from 'node:path';
 
-// preloadWorker asks the browser for MapLibre's tile worker while the main
-// script is still being parsed, instead of when the script first runs.
-function preloadWorker() {
-  return {
-    name: 'grid110-preload-worker',
-    transformIndexHtml: {
-      order: 'post',
-      handler(html, ctx) {
-        const worker = Object.keys(ctx.bundle || {}).find((f) => /maplibre-gl-worker-.*\.mjs$/.test(f));
-        if (!worker || !ctx.filename.endsWith('index.html')) return html;
-        return [{ tag: 'link', attrs: { rel: 'preload', as: 'script', href: '/' + worker }, injectTo: 'head' }];
-      },
-    },
-  };
-}
-
 export default defineConfig({
   base: '/',
-  plugins: [preloadWorker()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

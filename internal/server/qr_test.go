@@ -315,6 +315,20 @@ func TestWebPages(t *testing.T) {
 		if !strings.Contains(string(body), tc.marker) {
 			t.Errorf("GET %s does not hold %s", tc.path, tc.marker)
 		}
+		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self'") {
+			t.Errorf("GET %s: Content-Security-Policy %q does not keep connections to this server", tc.path, csp)
+		}
+		// Revalidation: the same page is 304 Not Modified by its ETag.
+		req, _ := http.NewRequest("GET", a.url+tc.path, nil)
+		req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
+		again, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again.Body.Close()
+		if resp.Header.Get("ETag") == "" || again.StatusCode != http.StatusNotModified {
+			t.Errorf("GET %s with If-None-Match %q = %d, want 304", tc.path, resp.Header.Get("ETag"), again.StatusCode)
+		}
 	}
 	for _, p := range []string{"/r", "/r/", "/nope", "/assets/nope.js"} {
 		if resp, _ := a.get(p); resp.StatusCode != 404 {

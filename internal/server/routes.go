@@ -14,7 +14,9 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	// The front end (web/dist) is not part of the API description.
-	e.Add(http.MethodGet, "/*", webHandler())
+	pages := s.webHandler()
+	e.Add(http.MethodGet, "/*", pages)
+	e.Add(http.MethodHead, "/*", pages)
 	// The gzip middleware compresses /metrics; promhttp must not do it again.
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{DisableCompression: true})))
 

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"io/fs"
 	"net/http"
 	"path"
@@ -27,19 +29,52 @@ func pageFor(p string) string {
 	return strings.TrimPrefix(p, "/")
 }
 
+// pageCSP keeps the pages to their own server, as on a closed network:
+// scripts, styles, tiles, API calls and the live stream all come from here
+// (inline style attributes are used by the pages and MapLibre; photos and
+// voice notes are shown from blob: URLs). With a basemap configured its
+// hosts are unknown, so connections and images may go anywhere.
+const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data: blob:; media-src 'self' blob:; worker-src 'self' blob:; connect-src 'self'; " +
+	"object-src 'none'; base-uri 'self'; frame-ancestors 'self'"
+
+const pageCSPBasemap = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src * data: blob:; media-src 'self' blob:; worker-src 'self' blob:; connect-src *; " +
+	"object-src 'none'; base-uri 'self'; frame-ancestors 'self'"
+
 // webHandler serves the front end built into web/dist. HTML pages are
-// revalidated on every load; files under assets/ are named by content hash
-// by the build and cached for a year.
-func webHandler() echo.HandlerFunc {
+// revalidated on every load (by a strong ETag of their content); files
+// under assets/ are named by content hash by the build and cached for a year.
+func (s *Server) webHandler() echo.HandlerFunc {
 	dist, err := fs.Sub(web.Dist, "dist")
 	if err != nil {
 		panic(err) // embedded at build time
 	}
+	etags := map[string]string{}
+	err = fs.WalkDir(dist, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(dist, name)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		etags[name] = `"` + hex.EncodeToString(sum[:12]) + `"`
+		return nil
+	})
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	csp := pageCSP
+	if s.cfg.BasemapStyle != "" {
+		csp = pageCSPBasemap
+	}
 	return func(c echo.Context) error {
 		p := path.Clean("/" + c.Param("*"))
 		file := pageFor(p)
-		st, err := fs.Stat(dist, file)
-		if err != nil || st.IsDir() {
+		etag, ok := etags[file]
+		if !ok {
 			return echo.NewHTTPError(http.StatusNotFound, "no such page: "+p)
 		}
 		h := c.Response().Header()
@@ -47,9 +82,13 @@ func webHandler() echo.HandlerFunc {
 			h.Set(echo.HeaderCacheControl, "public, max-age=31536000, immutable")
 		} else {
 			h.Set(echo.HeaderCacheControl, "no-cache")
+			h.Set(echo.HeaderContentSecurityPolicy, csp)
+			h.Set(echo.HeaderReferrerPolicy, "same-origin")
 		}
-		// ServeFileFS sets the type from the extension and answers ranges and
-		// If-Modified-Since (embedded files have no time, so it is skipped).
+		h.Set(echo.HeaderXContentTypeOptions, "nosniff")
+		// ServeFileFS sets the type from the extension and answers
+		// If-None-Match with 304 from the ETag set here.
+		h.Set("ETag", etag)
 		http.ServeFileFS(c.Response(), c.Request(), dist, file)
 		return nil
 	}
