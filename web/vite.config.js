@@ -2,7 +2,7 @@
 // page (/r/{compound code}), case tracking (/track/{code}) and staff
 // sign-in (/login). internal/server/web.go maps the routes to the files.
 // File names carry content hashes and nothing else varies between builds,
-// so rebuilding unchanged sources leaves web/dist unchanged (make web-check).
+// so rebuilding unchanged sources leaves web/dist unchanged (scripts/browser-test.sh checks).
 import { defineConfig } from 'vite';
 import { resolve } from 'node:path';
 

@@ -21,6 +21,8 @@ describe('command-centre map', () => {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Console errors include requests the Content-Security-Policy blocked.
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     const requests = watchRequests(page);
     await page.goto(BASE + '/');
     await waitUsable(page);
