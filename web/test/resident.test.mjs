@@ -152,7 +152,17 @@ describe('resident report page', () => {
     await page.click('#track-link');
     await page.locator('#result .status').waitFor();
     assert.equal(await page.locator('#result .status').textContent(), '已派遣');
-    assert.ok(await page.locator('#result .steps li').count() >= 2);
+    assert.ok(await page.locator('#result .steps li').count() >= 3);
+    assert.equal(await page.locator('#rate').count(), 0, 'nothing to rate before the case is resolved');
+    // Once the team has resolved it, the resident rates the result there.
+    for (const body of [{ move: 'start' }, { move: 'resolve', note: '已更换路灯。' }]) {
+      await api(`/api/v1/reports/${report.id}/moves`, { method: 'POST', body, token: await signIn() });
+    }
+    await page.reload();
+    await page.locator('#rate').waitFor();
+    await page.fill('#rate textarea', '修得很快，谢谢。');
+    await page.click('#rate button[value="yes"]');
+    await page.locator('#result', { hasText: '您的评价：满意' }).waitFor();
     await officer.close();
     await resident.close();
   });

@@ -8,6 +8,7 @@ import { STATUS_COLORS } from './layers.js';
 import { showTab } from './tabs.js';
 import { moveForm } from './moves.js';
 import { gridAt } from './labels.js';
+import { chinaDate, nextDay } from './filters.js';
 
 export class Details {
   constructor(map, cats) {
@@ -95,8 +96,11 @@ export class Details {
       return;
     }
     const f = window.grid110?.filter || {};
+    // The filter's window: its dates, else the last f.days days (China time).
+    const from = f.from || chinaDate(1 - (f.days || 30));
     try {
-      const page = await api('/api/v1/reports' + qs({ grid: id, limit: 10, category: f.category, status: f.status }));
+      const page = await api('/api/v1/reports' + qs({ grid: id, limit: 10, category: f.category, status: f.status, from,
+        to: f.to ? nextDay(f.to) : undefined }));
       if (!page.items.length) {
         el.innerHTML = `<p class="muted">${t('grid.noCases')}</p>`;
         return;

@@ -8,6 +8,11 @@ export function chinaDate(days = 0) {
   return new Date(Date.now() + 8 * 3600e3 + days * 86400e3).toISOString().slice(0, 10);
 }
 
+/** nextDay is the date after day (YYYY-MM-DD). */
+export function nextDay(day) {
+  return new Date(Date.parse(day + 'T00:00:00Z') + 86400e3).toISOString().slice(0, 10);
+}
+
 export function initFilterForm(cats) {
   const cat = document.getElementById('f-category');
   for (const c of cats) cat.add(new Option(catName(c), c.code));

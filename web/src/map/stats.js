@@ -3,7 +3,7 @@
 import { ApiError, api, currentUser, qs } from '../shared/api.js';
 import { catName, escapeHTML, t } from '../shared/i18n.js';
 import { barChart, lineChart, ringChart } from '../shared/charts.js';
-import { chinaDate } from './filters.js';
+import { chinaDate, nextDay } from './filters.js';
 
 const CAT_COLORS = ['#2b6cb0', '#c05621', '#2f855a', '#6b46c1', '#b7791f', '#c53030', '#319795', '#d53f8c', '#718096', '#38a169'];
 
@@ -78,11 +78,6 @@ export class Stats {
     a.click();
     URL.revokeObjectURL(a.href);
   }
-}
-
-/** nextDay is the date after day (YYYY-MM-DD). */
-function nextDay(day) {
-  return new Date(Date.parse(day + 'T00:00:00Z') + 86400e3).toISOString().slice(0, 10);
 }
 
 /**
