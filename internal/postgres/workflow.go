@@ -16,7 +16,8 @@ import (
 const caseColumns = `
 	id, status, priority, coalesce(team_id, 0) AS team_id, coalesce(department, '') AS department, due_at,
 	extension_requested_until, extensions, coalesce(duplicate_of, 0) AS duplicate_of,
-	coalesce(resolution_note, '') AS resolution_note, resolved_at, closed_at`
+	coalesce(resolution_note, '') AS resolution_note, resolved_at, closed_at,
+	stage_due_at, escalate_at, escalations, coalesce(supervising_grid_id, 0) AS supervising_grid_id`
 
 type caseRow struct {
 	ID                      int64      `db:"id"`
@@ -31,6 +32,10 @@ type caseRow struct {
 	ResolutionNote          string     `db:"resolution_note"`
 	ResolvedAt              *time.Time `db:"resolved_at"`
 	ClosedAt                *time.Time `db:"closed_at"`
+	StageDueAt              *time.Time `db:"stage_due_at"`
+	EscalateAt              *time.Time `db:"escalate_at"`
+	Escalations             int        `db:"escalations"`
+	SupervisingGridID       int64      `db:"supervising_grid_id"`
 }
 
 func (r caseRow) caseOf() grid110.Case {
@@ -43,7 +48,8 @@ func (r caseRow) caseOf() grid110.Case {
 	return grid110.Case{ReportID: r.ID, Status: grid110.Status(r.Status), Priority: r.Priority, TeamID: r.TeamID,
 		Department: r.Department, DueAt: t(r.DueAt), ExtensionAsked: t(r.ExtensionRequestedUntil),
 		Extensions: r.Extensions, DuplicateOf: r.DuplicateOf, ResolutionNote: r.ResolutionNote,
-		ResolvedAt: t(r.ResolvedAt), ClosedAt: t(r.ClosedAt)}
+		ResolvedAt: t(r.ResolvedAt), ClosedAt: t(r.ClosedAt), StageDueAt: t(r.StageDueAt), EscalateAt: t(r.EscalateAt),
+		Escalations: r.Escalations, SupervisingGridID: r.SupervisingGridID}
 }
 
 // querier is what both the pool and a transaction offer.
@@ -171,11 +177,24 @@ func move(ctx context.Context, tx pgx.Tx, req grid110.MoveRequest) (grid110.Even
 	return ev, nil
 }
 
+// stageDueSQL is the stage deadline after a move: a move into another
+// stage starts that stage's clock (NULL for closed and rejected, which
+// have none); a granted extension pushes the handling deadline as far as
+// it pushes due_at; other moves keep it. The next escalation restarts
+// from the new deadline in both cases (escalateSQL).
+const (
+	stageDueSQL = `CASE WHEN @new_stage THEN now() + (SELECT cs.time_allowed FROM category_stages cs
+	                                                 WHERE cs.category = reports.category AND cs.stage = @to_stage)
+	                    WHEN @extend THEN stage_due_at + coalesce(@due_at - due_at, interval '0')
+	                    ELSE stage_due_at END`
+	stageSQL = `stage_due_at = ` + stageDueSQL + `, escalate_at = CASE WHEN @new_stage OR @extend THEN ` + stageDueSQL + ` ELSE escalate_at END`
+)
+
 // updateCase writes the move if the case is still in before.Status and
 // the move's own condition holds; pgx.ErrNoRows means it was not.
 func updateCase(ctx context.Context, tx pgx.Tx, before grid110.Case, to grid110.Status, req grid110.MoveRequest) (grid110.Case, error) {
 	m := moveSQL[req.Move]
-	q := `UPDATE reports SET status = @to, updated_at = now()`
+	q := `UPDATE reports SET status = @to, updated_at = now(), ` + stageSQL
 	if m.set != "" {
 		q += ", " + m.set
 	}
@@ -188,9 +207,12 @@ func updateCase(ctx context.Context, tx pgx.Tx, before grid110.Case, to grid110.
 	if req.Move == grid110.MoveGrantExtension {
 		due = before.GrantedDue(req)
 	}
+	fromStage, _ := grid110.StageOf(before.Status)
+	toStage, _ := grid110.StageOf(to)
 	rows, _ := tx.Query(ctx, q, pgx.NamedArgs{"id": req.ReportID, "from": before.Status, "to": to,
 		"team_id": req.TeamID, "department": req.Department, "note": req.Note, "due_at": due,
-		"explicit": !req.DueAt.IsZero(), "duplicate_of": req.DuplicateOf})
+		"explicit": !req.DueAt.IsZero(), "duplicate_of": req.DuplicateOf,
+		"new_stage": fromStage != toStage, "to_stage": string(toStage), "extend": req.Move == grid110.MoveGrantExtension})
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[caseRow])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return grid110.Case{}, err
@@ -244,6 +266,9 @@ func insertEvent(ctx context.Context, tx pgx.Tx, before, after grid110.Case, req
 		data["due_at"], data["requested_due_at"] = before.DueAt, after.ExtensionAsked
 	case grid110.MoveGrantExtension:
 		data["previous_due_at"], data["due_at"] = before.DueAt, after.DueAt
+		if !after.StageDueAt.IsZero() {
+			data["stage_due_at"] = after.StageDueAt
+		}
 	case grid110.MoveReject:
 		if after.DuplicateOf != 0 {
 			data["duplicate_of"] = after.DuplicateOf
