@@ -55,6 +55,7 @@ type Config struct {
 type Supervisor struct {
 	store  *postgres.Store
 	client *river.Client[pgx.Tx]
+	config *river.Config // as given to River, for tests that work jobs one by one
 	clock  func() time.Time
 	sweep  time.Duration
 	log    *slog.Logger
@@ -96,7 +97,7 @@ func New(store *postgres.Store, cfg Config) (*Supervisor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("supervision queue: %w", err)
 	}
-	s.client = client
+	s.client, s.config = client, rc
 	return s, nil
 }
 
