@@ -7,8 +7,10 @@
 //     round through file → dispatch → start → resolve → verify → close with
 //     Store.Move, alternately with the supervision hook installed (each move
 //     arms its stage's River job in its transaction, as grid110 serve runs)
-//     and without it. It prints every round, the median per mode over
-//     --rounds rounds and the ratio of the medians, measured side by side.
+//     and without it, in --rounds pairs of rounds run back to back (AB, BA,
+//     …). It prints every pair, the median per mode and the median of the
+//     pairs' ratios: side by side, so both modes see the same load.
+//
 //  2. Escalation lag: with a real River client running (internal/supervise,
 //     its default poll interval unless --poll), --lag-cases cases are filed
 //     over about two seconds with a filing stage of --stage (10 s), so each
@@ -16,8 +18,8 @@
 //     lag of each escalation is the time of its supervised event less the
 //     time it was due (both by the database's clock): median, p95 and max.
 //
-//	go run ./bench/workflow
-//	go run ./bench/workflow --database postgres://postgres@127.0.0.1:5432/grid110_bench_workflow --workers 8 --rounds 5
+//     go run ./bench/workflow
+//     go run ./bench/workflow --database postgres://postgres@127.0.0.1:5432/grid110_bench_workflow --workers 8 --rounds 5
 //
 // The machine is shared and noisy: compare the modes within one run, not
 // absolute numbers across runs.
@@ -57,8 +59,8 @@ func main() {
 	var o options
 	flag.StringVar(&o.db, "database", "postgres://postgres@127.0.0.1:5432/grid110_bench_workflow", "benchmark database (dropped and created anew)")
 	flag.IntVar(&o.workers, "workers", 8, "concurrent workers making moves")
-	flag.IntVar(&o.cases, "cases", 200, "cases per round (6 moves each)")
-	flag.IntVar(&o.rounds, "rounds", 5, "rounds per mode (with and without the hook, alternating)")
+	flag.IntVar(&o.cases, "cases", 100, "cases per round (6 moves each)")
+	flag.IntVar(&o.rounds, "rounds", 10, "pairs of rounds (one with the hook, one without, back to back)")
 	flag.IntVar(&o.lagCases, "lag-cases", 200, "cases for the escalation lag")
 	flag.DurationVar(&o.stage, "stage", 10*time.Second, "filing stage allowance for the lag cases (also the period between escalations)")
 	flag.DurationVar(&o.poll, "poll", 0, "River poll interval for the lag run (0: internal/supervise's default)")
@@ -174,45 +176,56 @@ func (b *bench) moves(ctx context.Context, o options) error {
 		return err
 	}
 	hooked.SetCaseHook(sup.Hook)
-	fmt.Printf("\n1. workflow moves per second: %d workers, %d cases × %d moves per round, %d rounds per mode\n",
+	stores := map[bool]*postgres.Store{true: hooked, false: plain}
+	fmt.Printf("\n1. workflow moves per second: %d workers, %d cases × %d moves per round, %d pairs of rounds\n",
 		o.workers, o.cases, len(path), o.rounds)
+	// A warm-up round of each mode, not counted: caches, plans, pool.
+	for _, store := range []*postgres.Store{hooked, plain} {
+		ids, err := b.createCases(ctx, store, "dispute", o.cases/2)
+		if err != nil {
+			return err
+		}
+		if _, err := b.round(ctx, store, ids, o.workers); err != nil {
+			return err
+		}
+	}
+	// Pairs of rounds, one per mode back to back (AB, then BA, …), so both
+	// modes see the same load on a shared machine; the cases of a pair are
+	// created before it is timed.
 	rates := map[bool][]float64{}
-	for i := range 2 * o.rounds {
-		withHook := i%2 == 0
-		if i/2%2 == 1 {
-			withHook = !withHook // ABBA order, so neither mode always runs second
+	var ratios []float64
+	for i := range o.rounds {
+		order := []bool{true, false}
+		if i%2 == 1 {
+			order = []bool{false, true}
 		}
-		store := plain
-		if withHook {
-			store = hooked
+		ids := map[bool][]int64{}
+		for _, withHook := range order {
+			if ids[withHook], err = b.createCases(ctx, stores[withHook], "dispute", o.cases); err != nil {
+				return err
+			}
 		}
-		ids, err := b.createCases(ctx, store, "dispute", o.cases)
-		if err != nil {
-			return err
+		pair := map[bool]float64{}
+		for _, withHook := range order {
+			rate, err := b.round(ctx, stores[withHook], ids[withHook], o.workers)
+			if err != nil {
+				return err
+			}
+			pair[withHook] = rate
+			rates[withHook] = append(rates[withHook], rate)
 		}
-		rate, err := b.round(ctx, store, ids, o.workers)
-		if err != nil {
-			return err
-		}
-		rates[withHook] = append(rates[withHook], rate)
-		fmt.Printf("  round %2d  %-12s %8.0f moves/s\n", i+1, mode(withHook), rate)
+		ratios = append(ratios, pair[true]/pair[false])
+		fmt.Printf("  pair %2d  with hook %6.0f moves/s, without %6.0f moves/s, ratio %.2f\n", i+1, pair[true], pair[false], pair[true]/pair[false])
 	}
 	with, without := median(rates[true]), median(rates[false])
-	fmt.Printf("  median: with the hook %.0f moves/s, without %.0f moves/s; ratio %.2f (hook cost %.0f%%)\n",
-		with, without, with/without, 100*(1-with/without))
+	fmt.Printf("  median: with the hook %.0f moves/s, without %.0f moves/s; median ratio of pairs %.2f\n",
+		with, without, median(ratios))
 	var jobs int
 	if err := b.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'escalate'`).Scan(&jobs); err != nil {
 		return err
 	}
 	fmt.Printf("  escalation jobs armed by the hooked rounds: %d (one per stage per case; start re-arms its stage's job, a no-op)\n", jobs)
 	return nil
-}
-
-func mode(withHook bool) string {
-	if withHook {
-		return "with hook"
-	}
-	return "without hook"
 }
 
 // round takes every case in ids through path with workers goroutines (each

@@ -112,11 +112,12 @@ func (s *Store) Move(ctx context.Context, req grid110.MoveRequest) (grid110.Even
 	err := req.Validate()
 	if err == nil {
 		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			var after grid110.Case
 			var err error
-			if ev, err = move(ctx, tx, req); err != nil {
+			if ev, after, err = move(ctx, tx, req); err != nil || s.hook == nil {
 				return err
 			}
-			return s.runHook(ctx, tx, req.ReportID, ev)
+			return s.hook(ctx, tx, after, ev) // after is the case as the move left it: no need to read it again
 		})
 	}
 	if err != nil {
@@ -125,18 +126,18 @@ func (s *Store) Move(ctx context.Context, req grid110.MoveRequest) (grid110.Even
 	return ev, nil
 }
 
-func move(ctx context.Context, tx pgx.Tx, req grid110.MoveRequest) (grid110.Event, error) {
+func move(ctx context.Context, tx pgx.Tx, req grid110.MoveRequest) (grid110.Event, grid110.Case, error) {
 	before, err := selectCase(ctx, tx, req.ReportID)
 	if err != nil {
-		return grid110.Event{}, err
+		return grid110.Event{}, grid110.Case{}, err
 	}
 	to, err := before.Check(req)
 	if err != nil {
-		return grid110.Event{}, err
+		return grid110.Event{}, grid110.Case{}, err
 	}
 	if req.Move == grid110.MoveReject && req.DuplicateOf != 0 {
 		if req.DuplicateOf, err = originalOf(ctx, tx, req); err != nil {
-			return grid110.Event{}, err
+			return grid110.Event{}, grid110.Case{}, err
 		}
 	}
 	after, err := updateCase(ctx, tx, before, to, req)
@@ -146,35 +147,35 @@ func move(ctx context.Context, tx pgx.Tx, req grid110.MoveRequest) (grid110.Even
 		// request against the case as it is now.
 		now, err := selectCase(ctx, tx, req.ReportID)
 		if err != nil {
-			return grid110.Event{}, err
+			return grid110.Event{}, grid110.Case{}, err
 		}
 		if _, err := now.Check(req); err != nil {
-			return grid110.Event{}, err
+			return grid110.Event{}, grid110.Case{}, err
 		}
-		return grid110.Event{}, &grid110.StateError{Move: req.Move, Current: now.Status, Reason: "the case changed meanwhile; try again"}
+		return grid110.Event{}, grid110.Case{}, &grid110.StateError{Move: req.Move, Current: now.Status, Reason: "the case changed meanwhile; try again"}
 	}
 	if err != nil {
-		return grid110.Event{}, err
+		return grid110.Event{}, grid110.Case{}, err
 	}
 	ev, err := insertEvent(ctx, tx, before, after, req)
 	if err != nil {
-		return grid110.Event{}, err
+		return grid110.Event{}, grid110.Case{}, err
 	}
 	if len(req.Attachments) > 0 {
 		tag, err := tx.Exec(ctx, `UPDATE attachments SET event_id = $1 WHERE report_id = $2 AND id = ANY($3) AND event_id IS NULL`,
 			ev.ID, req.ReportID, req.Attachments)
 		if err != nil {
-			return grid110.Event{}, translate(err, "claim attachments")
+			return grid110.Event{}, grid110.Case{}, translate(err, "claim attachments")
 		}
 		if tag.RowsAffected() != int64(len(req.Attachments)) {
-			return grid110.Event{}, grid110.Invalid("attachments", "%v: not all are stored for report %d and unused", req.Attachments, req.ReportID)
+			return grid110.Event{}, grid110.Case{}, grid110.Invalid("attachments", "%v: not all are stored for report %d and unused", req.Attachments, req.ReportID)
 		}
 	}
 	msg, _ := json.Marshal(map[string]any{"id": req.ReportID, "op": "moved", "move": req.Move, "from": ev.From, "to": ev.To})
 	if _, err := tx.Exec(ctx, `SELECT pg_notify('grid110_reports', $1)`, string(msg)); err != nil {
-		return grid110.Event{}, fmt.Errorf("notify: %w", err)
+		return grid110.Event{}, grid110.Case{}, fmt.Errorf("notify: %w", err)
 	}
-	return ev, nil
+	return ev, after, nil
 }
 
 // stageDueSQL is the stage deadline after a move: a move into another
