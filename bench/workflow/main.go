@@ -11,12 +11,14 @@
 //     …). It prints every pair, the median per mode and the median of the
 //     pairs' ratios: side by side, so both modes see the same load.
 //
-//  2. Escalation lag: with a real River client running (internal/supervise,
-//     its default poll interval unless --poll), --lag-cases cases are filed
-//     over about two seconds with a filing stage of --stage (10 s), so each
-//     escalates at its deadline and again every --stage up to the city. The
-//     lag of each escalation is the time of its supervised event less the
-//     time it was due (both by the database's clock): median, p95 and max.
+//  2. Escalation lag: with a real River client running (internal/supervise
+//     with its defaults unless --poll or --sup-workers), --lag-cases cases
+//     are filed evenly over --spread (5 s) with a filing stage of --stage
+//     (10 s), so each escalates at its deadline and again every --stage up
+//     to the city. The lag of each escalation is the time of its supervised
+//     event less the time it was due (both by the database's clock):
+//     median, p95 and max. Stages under River's scheduler interval (5 s)
+//     would add up to that interval: timers of real stages are hours long.
 //
 //     go run ./bench/workflow
 //     go run ./bench/workflow --database postgres://postgres@127.0.0.1:5432/grid110_bench_workflow --workers 8 --rounds 5
@@ -52,7 +54,9 @@ type options struct {
 	db               string
 	workers, cases   int
 	rounds, lagCases int
+	supWorkers       int
 	stage, poll      time.Duration
+	spread           time.Duration
 }
 
 func main() {
@@ -63,7 +67,9 @@ func main() {
 	flag.IntVar(&o.rounds, "rounds", 10, "pairs of rounds (one with the hook, one without, back to back)")
 	flag.IntVar(&o.lagCases, "lag-cases", 200, "cases for the escalation lag")
 	flag.DurationVar(&o.stage, "stage", 10*time.Second, "filing stage allowance for the lag cases (also the period between escalations)")
-	flag.DurationVar(&o.poll, "poll", 0, "River poll interval for the lag run (0: internal/supervise's default)")
+	flag.DurationVar(&o.poll, "poll", 0, "River poll interval for the lag run (0: internal/supervise's default, 1s)")
+	flag.IntVar(&o.supWorkers, "sup-workers", 0, "escalation jobs run at once for the lag run (0: internal/supervise's default, 4)")
+	flag.DurationVar(&o.spread, "spread", 5*time.Second, "the lag cases are filed evenly over about this long")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "workflow:", err)
@@ -273,7 +279,7 @@ func (b *bench) lag(ctx context.Context, o options) error {
 		return err
 	}
 	store := postgres.NewStore(b.pool)
-	sup, err := supervise.New(store, supervise.Config{PollInterval: o.poll})
+	sup, err := supervise.New(store, supervise.Config{PollInterval: o.poll, Workers: o.supWorkers})
 	if err != nil {
 		return err
 	}
@@ -286,19 +292,23 @@ func (b *bench) lag(ctx context.Context, o options) error {
 		defer cancel()
 		sup.Stop(sctx) //nolint:errcheck // the benchmark is over
 	}()
-	poll := "1s (default)"
+	poll, workers := "1s (default)", "4 (default)"
 	if o.poll > 0 {
 		poll = o.poll.String()
 	}
-	fmt.Printf("\n2. escalation lag: %d cases filed over ~2 s, filing stage %s, River poll %s; 3 escalations each (township, district, city)\n",
-		o.lagCases, o.stage, poll)
-	pace := 2 * time.Second / time.Duration(max(o.lagCases, 1))
-	for range o.lagCases {
+	if o.supWorkers > 0 {
+		workers = fmt.Sprint(o.supWorkers)
+	}
+	fmt.Printf("\n2. escalation lag: %d cases, filing stage %s, River poll %s, %s escalation jobs at once; 3 escalations each (township, district, city)\n",
+		o.lagCases, o.stage, poll, workers)
+	start := time.Now()
+	for i := range o.lagCases {
 		if _, err := b.createCases(ctx, store, "tip", 1); err != nil {
 			return err
 		}
-		time.Sleep(pace)
+		time.Sleep(time.Until(start.Add(o.spread * time.Duration(i+1) / time.Duration(o.lagCases))))
 	}
+	fmt.Printf("  filed over %s: deadlines from %s on\n", time.Since(start).Round(10*time.Millisecond), o.stage)
 	want := 3 * o.lagCases
 	deadline := time.Now().Add(3*o.stage + time.Minute)
 	for {
