@@ -47,7 +47,8 @@ type Config struct {
 	// SweepInterval is how often the leader re-arms timers whose job is
 	// missing (default 10 minutes); it also runs at start.
 	SweepInterval time.Duration
-	// Log receives River's log and one line per escalation; nil discards.
+	// Log receives one line per escalation and River's warnings (all of
+	// River's log at debug level); nil discards.
 	Log *slog.Logger
 }
 
@@ -77,7 +78,7 @@ func New(store *postgres.Store, cfg Config) (*Supervisor, error) {
 	river.AddWorker(workers, &escalateWorker{s: s})
 	river.AddWorker(workers, &sweepWorker{s: s})
 	rc := &river.Config{
-		Logger:            s.log,
+		Logger:            slog.New(riverHandler{s.log.Handler()}),
 		Queues:            map[string]river.QueueConfig{Queue: {MaxWorkers: cmp.Or(cfg.Workers, 4)}},
 		Workers:           workers,
 		FetchPollInterval: cmp.Or(cfg.PollInterval, time.Second),
@@ -159,6 +160,19 @@ func (s *Supervisor) Stop(ctx context.Context) error {
 	}
 	return nil
 }
+
+// riverHandler passes River's warnings and errors on, and its routine
+// lines (client started, job counts every few seconds) only when debug
+// logging is on.
+type riverHandler struct{ slog.Handler }
+
+func (h riverHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.Handler.Enabled(ctx, l) && (l >= slog.LevelWarn || h.Handler.Enabled(ctx, slog.LevelDebug))
+}
+
+func (h riverHandler) WithAttrs(as []slog.Attr) slog.Handler { return riverHandler{h.Handler.WithAttrs(as)} }
+
+func (h riverHandler) WithGroup(name string) slog.Handler { return riverHandler{h.Handler.WithGroup(name)} }
 
 // clockTime lets River schedule by a Supervisor's clock (River's test time
 // stub, rivertype.TimeGenerator).
