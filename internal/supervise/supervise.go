@@ -82,7 +82,15 @@ func New(store *postgres.Store, cfg Config) (*Supervisor, error) {
 		Queues:            map[string]river.QueueConfig{Queue: {MaxWorkers: cmp.Or(cfg.Workers, 4)}},
 		Workers:           workers,
 		FetchPollInterval: cmp.Or(cfg.PollInterval, time.Second),
-		FetchCooldown:     min(cmp.Or(cfg.PollInterval, time.Second), 100*time.Millisecond),
+		// A worker slot that frees up fetches again after this cooldown,
+		// so one instance works at most Workers jobs per cooldown (River's
+		// 100 ms default would cap 4 workers at 40 escalations a second,
+		// and a burst of due timers would queue behind that).
+		FetchCooldown: min(cmp.Or(cfg.PollInterval, time.Second), 20*time.Millisecond),
+		// Poll only: timers are found by polling anyway (they are scheduled,
+		// not inserted ready), and River's LISTEN would hold one of the
+		// pool's few connections for good.
+		PollOnly: true,
 		// An escalation is one short transaction. A job left running by a
 		// crashed instance is retried after RescueStuckJobsAfter, not
 		// River's default hour, so a crash delays an escalation by minutes.
@@ -170,9 +178,13 @@ func (h riverHandler) Enabled(ctx context.Context, l slog.Level) bool {
 	return h.Handler.Enabled(ctx, l) && (l >= slog.LevelWarn || h.Handler.Enabled(ctx, slog.LevelDebug))
 }
 
-func (h riverHandler) WithAttrs(as []slog.Attr) slog.Handler { return riverHandler{h.Handler.WithAttrs(as)} }
+func (h riverHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return riverHandler{h.Handler.WithAttrs(as)}
+}
 
-func (h riverHandler) WithGroup(name string) slog.Handler { return riverHandler{h.Handler.WithGroup(name)} }
+func (h riverHandler) WithGroup(name string) slog.Handler {
+	return riverHandler{h.Handler.WithGroup(name)}
+}
 
 // clockTime lets River schedule by a Supervisor's clock (River's test time
 // stub, rivertype.TimeGenerator).
