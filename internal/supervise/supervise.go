@@ -150,18 +150,27 @@ func (s *Supervisor) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop stops fetching jobs and waits for running ones until ctx is done,
-// then cancels them. A cancelled escalation rolls back and its job is
-// retried later, by this instance or another.
+// Stop stops fetching jobs and waits for running ones for most of the time
+// ctx leaves, then cancels those still running and waits for them to roll
+// back in the rest (a second more if ctx has no deadline or is done). A
+// cancelled escalation writes nothing and its job is retried later, by
+// this instance or another.
 func (s *Supervisor) Stop(ctx context.Context) error {
-	err := s.client.Stop(ctx)
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		hard, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	soft := ctx
+	if d, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		soft, cancel = context.WithDeadline(ctx, d.Add(-time.Until(d)/10))
 		defer cancel()
-		if err := s.client.StopAndCancel(hard); err != nil {
-			return fmt.Errorf("stop supervision: %w", err)
+	}
+	err := s.client.Stop(soft)
+	if err != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
+		hard := ctx
+		if _, ok := ctx.Deadline(); !ok || ctx.Err() != nil {
+			var cancel context.CancelFunc
+			hard, cancel = context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+			defer cancel()
 		}
-		return nil
+		err = s.client.StopAndCancel(hard)
 	}
 	if err != nil {
 		return fmt.Errorf("stop supervision: %w", err)
