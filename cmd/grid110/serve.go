@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"grid110/internal/locate"
+	"grid110/internal/media"
 	"grid110/internal/patrol"
 	"grid110/internal/postgres"
 	"grid110/internal/server"
@@ -32,6 +33,7 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (env GRID110_ADDR)")
 		fs.StringVar(&cfg.DebugAddr, "debug-addr", cfg.DebugAddr, "address for Go's pprof profiles, e.g. 127.0.0.1:6060 (env GRID110_DEBUG_ADDR; default off)")
 		tileCacheMB = fs.Int("tile-cache-mb", 256, "in-process cache of rendered tiles in MiB (0 turns it off)")
+		fs.StringVar(&cfg.MediaDir, "media-dir", cfg.MediaDir, "directory for report photos and voice notes (env GRID110_MEDIA_DIR)")
 	})
 	if err != nil {
 		return err
@@ -73,15 +75,29 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	go tileSrc.Run(bg)
 	// One connection per instance LISTENs: changed grids and teams reload the
 	// locate index, and changed reports and grids reach the tile cache.
-	go postgres.Listen(bg, pool, []string{tiles.Channel, postgres.ChangesChannel}, log, func(channel, payload string) { //nolint:errcheck // ends with bg
-		if channel == postgres.ChangesChannel {
-			locator.Changed()
-		}
-		tileSrc.Notify(channel, payload)
-	})
+	// app is set before the listener starts; reports go to its live clients.
+	var app *server.Server
+	listen := func() {
+		postgres.Listen(bg, pool, []string{tiles.Channel, postgres.ChangesChannel, postgres.ReportsChannel}, log, func(channel, payload string) { //nolint:errcheck // ends with bg
+			switch channel {
+			case postgres.ChangesChannel:
+				locator.Changed()
+			case postgres.ReportsChannel:
+				app.ReportChanged(bg, payload)
+				return
+			}
+			tileSrc.Notify(channel, payload)
+		})
+	}
 
-	app := server.New(store, locator, server.Config{RequestTimeout: cfg.RequestTimeout, MaxBatch: cfg.MaxBatch,
-		Migrations: migrations.FS, Tiles: tileSrc, HotspotMinReports: cfg.HotspotMinReports, Hotspots: hotspots}, log, prometheus.NewRegistry())
+	mediaStore, err := media.NewStore(cfg.MediaDir)
+	if err != nil {
+		return err
+	}
+	app = server.New(store, locator, server.Config{RequestTimeout: cfg.RequestTimeout, MaxBatch: cfg.MaxBatch,
+		Migrations: migrations.FS, Tiles: tileSrc, HotspotMinReports: cfg.HotspotMinReports, Hotspots: hotspots,
+		Media: mediaStore, SessionTTL: cfg.SessionTTL}, log, prometheus.NewRegistry())
+	go listen()
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

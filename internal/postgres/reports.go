@@ -18,6 +18,10 @@ type NewReport struct {
 	grid110.Report
 	RequestHash []byte // of the request body, to tell a retry from a reused key
 	Actor       string // who submitted, for the first event
+	// Attachments whose bytes are already on disk, stored with the report.
+	Attachments []Attachment
+	// MediaURL links to media kept elsewhere (Open311's media_url); "" for none.
+	MediaURL string
 }
 
 // CreateReport stores a report and its first event in one transaction and
@@ -28,12 +32,12 @@ func (s *Store) CreateReport(ctx context.Context, nr NewReport) (r grid110.Repor
 	const ins = `
 		INSERT INTO reports (tracking_code, idempotency_key, request_hash, category, description, channel,
 			location, input_crs, input_lon, input_lat, accuracy_m, grid_id, duty_team_id, team_id, department,
-			status, priority, h3_cell, reporter_name, reporter_phone, due_at, stage_due_at, escalate_at)
+			status, priority, h3_cell, reporter_name, reporter_phone, due_at, media_url, stage_due_at, escalate_at)
 		SELECT @tracking_code, NULLIF(@idempotency_key, ''), @request_hash, @category, @description, @channel,
 			ST_SetSRID(ST_MakePoint(@lon, @lat), 4326), @input_crs, @input_lon, @input_lat, NULLIF(@accuracy, 0),
 			@grid_id, NULLIF(@duty_team_id, 0), NULLIF(@team_id, 0), NULLIF(@department, ''),
 			'submitted', @priority, @h3_cell, NULLIF(@reporter_name, ''), NULLIF(@reporter_phone, ''),
-			now() + (SELECT time_allowed FROM categories WHERE code = @category), f.due, f.due
+			now() + (SELECT time_allowed FROM categories WHERE code = @category), NULLIF(@media_url, ''), f.due, f.due
 		-- The filing stage's clock starts now (migrations/0012_supervision.sql).
 		FROM (SELECT now() + (SELECT time_allowed FROM category_stages WHERE category = @category AND stage = 'filing') AS due) f
 		ON CONFLICT (idempotency_key) DO NOTHING
@@ -52,7 +56,7 @@ func (s *Store) CreateReport(ctx context.Context, nr NewReport) (r grid110.Repor
 			"input_lon": nullFloat(rep.InputLon, rep.InputCRS != "compound"), "input_lat": nullFloat(rep.InputLat, rep.InputCRS != "compound"),
 			"accuracy": rep.AccuracyM, "grid_id": rep.GridID, "duty_team_id": rep.DutyTeamID, "team_id": rep.TeamID,
 			"department": rep.Department, "priority": rep.Priority, "h3_cell": int64(rep.H3Cell),
-			"reporter_name": rep.ReporterName, "reporter_phone": rep.ReporterPhone,
+			"reporter_name": rep.ReporterName, "reporter_phone": rep.ReporterPhone, "media_url": nr.MediaURL,
 		}).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errReplay
@@ -63,6 +67,9 @@ func (s *Store) CreateReport(ctx context.Context, nr NewReport) (r grid110.Repor
 		ev := grid110.Event{Actor: nr.Actor, Kind: "submitted", To: grid110.StatusSubmitted}
 		if err := tx.QueryRow(ctx, event, id, nr.Actor, string(rep.Channel)).Scan(&ev.ID, &ev.At); err != nil {
 			return translate(err, "insert report event")
+		}
+		if _, err := insertAttachments(ctx, tx, id, nr.Attachments); err != nil {
+			return err
 		}
 		if err := s.runHook(ctx, tx, id, ev); err != nil {
 			return err
@@ -168,22 +175,37 @@ func (s *Store) Report(ctx context.Context, id int64) (grid110.Report, error) {
 	return r.report(), nil
 }
 
+// ReportIn returns one report if j may see it. The error wraps ErrNotFound
+// both for no such report and for one outside j, so a report's existence
+// is not revealed to those who may not see it.
+func (s *Store) ReportIn(ctx context.Context, id int64, j grid110.Jurisdiction) (grid110.Report, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+reportColumns+` FROM reports r WHERE id = @id AND `+jurisdictionSQL,
+		jurisdictionArgs(pgx.NamedArgs{"id": id}, j))
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[reportRow])
+	if err != nil {
+		return grid110.Report{}, translate(err, fmt.Sprintf("report %d", id))
+	}
+	return r.report(), nil
+}
+
 // ReportFilter selects reports for a listing. Zero values mean "any".
 type ReportFilter struct {
-	GridID   int64 // in this grid's subtree
-	Bound    *orb.Bound
-	Category string
-	Status   grid110.Status
-	From, To time.Time // created_at in [From, To)
-	Overdue  bool      // only open cases past their stage deadline (督办)
-	Before   int64     // keyset cursor: ids below this
-	Limit    int
+	Jurisdiction grid110.Jurisdiction // what the caller may see; the zero value sees nothing
+	GridID       int64                // in this grid's subtree
+	Bound        *orb.Bound
+	Category     string
+	Status       grid110.Status
+	From, To     time.Time // created_at in [From, To)
+	Overdue      bool      // only open cases past their stage deadline (督办)
+	Before       int64     // keyset cursor: ids below this
+	Limit        int
 }
 
 // Reports lists reports, newest (highest id) first.
 func (s *Store) Reports(ctx context.Context, f ReportFilter) ([]grid110.Report, error) {
-	q := `SELECT ` + reportColumns + ` FROM reports
-		WHERE (@grid = 0 OR grid_id IN (SELECT id FROM grids WHERE path @> ARRAY[@grid::bigint]))
+	q := `SELECT ` + reportColumns + ` FROM reports r
+		WHERE ` + jurisdictionSQL + `
+		  AND (@grid = 0 OR grid_id IN (SELECT id FROM grids WHERE path @> ARRAY[@grid::bigint]))
 		  AND (@has_bound = false OR location && ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4326))
 		  AND (@category = '' OR category = @category)
 		  AND (@status = '' OR status = @status)
@@ -193,9 +215,9 @@ func (s *Store) Reports(ctx context.Context, f ReportFilter) ([]grid110.Report, 
 		  AND (@before = 0 OR id < @before)
 		ORDER BY id DESC
 		LIMIT @limit`
-	args := pgx.NamedArgs{"grid": f.GridID, "has_bound": f.Bound != nil, "category": f.Category, "status": string(f.Status),
+	args := jurisdictionArgs(pgx.NamedArgs{"grid": f.GridID, "has_bound": f.Bound != nil, "category": f.Category, "status": string(f.Status),
 		"from": nullTime(f.From), "to": nullTime(f.To), "overdue": f.Overdue, "before": f.Before, "limit": f.Limit,
-		"minx": 0.0, "miny": 0.0, "maxx": 0.0, "maxy": 0.0}
+		"minx": 0.0, "miny": 0.0, "maxx": 0.0, "maxy": 0.0}, f.Jurisdiction)
 	if f.Bound != nil {
 		args["minx"], args["miny"], args["maxx"], args["maxy"] = f.Bound.Min[0], f.Bound.Min[1], f.Bound.Max[0], f.Bound.Max[1]
 	}

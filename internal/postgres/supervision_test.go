@@ -91,14 +91,14 @@ func TestStoreReportsOverdue(t *testing.T) {
 	if _, err := f.s.Pool().Exec(t.Context(), `UPDATE reports SET stage_due_at = now() - interval '1 minute' WHERE id = $1`, late); err != nil {
 		t.Fatal(err)
 	}
-	list, err := f.s.Reports(t.Context(), postgres.ReportFilter{Overdue: true, Limit: 10})
+	list, err := f.s.Reports(t.Context(), postgres.ReportFilter{Jurisdiction: grid110.Jurisdiction{All: true}, Overdue: true, Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(list) != 1 || list[0].ID != late || list[0].StageDueAt.IsZero() {
 		t.Errorf("Reports(overdue) = %+v, want report %d only, with its stage deadline", list, late)
 	}
-	all, err := f.s.Reports(t.Context(), postgres.ReportFilter{Limit: 10})
+	all, err := f.s.Reports(t.Context(), postgres.ReportFilter{Jurisdiction: grid110.Jurisdiction{All: true}, Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

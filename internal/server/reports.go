@@ -85,24 +85,60 @@ func (s *Server) addSupervision(out *reportResponse, r grid110.Report) {
 	}
 }
 
+// createdResponse answers a submission: the report, the attachments
+// stored with it, and earlier reports it likely duplicates (the same
+// category nearby and recently), so the submitter can see the matter is
+// known and staff can link them.
+type createdResponse struct {
+	reportResponse
+	Attachments      []attachmentRef `json:"attachments"`
+	LikelyDuplicates []duplicateRef  `json:"likely_duplicates"`
+}
+
 // createReport handles POST /api/v1/reports. With an Idempotency-Key
 // header, a retry answers with the report the first attempt stored (and
 // Idempotent-Replayed: true), never a second report.
 func (s *Server) createReport(c echo.Context) error {
 	var req intake.Request
-	if err := bindJSON(c, &req, 64<<10); err != nil {
-		return err
+	var atts []postgres.Attachment
+	var err error
+	if ct := c.Request().Header.Get(echo.HeaderContentType); strings.HasPrefix(ct, echo.MIMEMultipartForm) {
+		atts, err = s.readMultipartReport(c, &req)
+	} else {
+		err = bindJSON(c, &req, 64<<10)
 	}
-	req.IdempotencyKey = strings.TrimSpace(c.Request().Header.Get("Idempotency-Key"))
-	res, err := s.intake.Submit(c.Request().Context(), req)
 	if err != nil {
 		return err
 	}
-	out := s.newReportResponse(res.Report)
+	req.IdempotencyKey = strings.TrimSpace(c.Request().Header.Get("Idempotency-Key"))
+	p := principalOf(c)
+	if !p.Anonymous() {
+		req.Actor = p.Actor()
+		if p.Role == grid110.StaffAPIClient && req.Channel == "" {
+			req.Channel = string(grid110.ChannelAPI)
+		}
+	}
+	req.Attachments = atts
+	ctx := c.Request().Context()
+	res, err := s.intake.Submit(ctx, req)
+	if err != nil {
+		return err
+	}
+	out := createdResponse{reportResponse: s.newReportResponse(res.Report), LikelyDuplicates: []duplicateRef{}}
 	if len(res.Located.Nearest) > 0 && res.Report.TeamID == res.Located.Nearest[0].ID {
 		n := res.Located.Nearest[0]
 		out.Team = &n
 	}
+	stored, err := s.store.Attachments(ctx, res.Report.ID)
+	if err != nil {
+		return err
+	}
+	out.Attachments = attachmentRefs(stored)
+	dups, err := s.store.LikelyDuplicates(ctx, res.Report.ID, grid110.Jurisdiction{All: true})
+	if err != nil {
+		return err
+	}
+	out.LikelyDuplicates = duplicateRefs(dups)
 	if !res.Created {
 		c.Response().Header().Set("Idempotent-Replayed", "true")
 	}
@@ -110,19 +146,80 @@ func (s *Server) createReport(c echo.Context) error {
 	return c.JSON(http.StatusCreated, out)
 }
 
-// getReport handles GET /api/v1/reports/:id, with the audit trail.
+// caseResponse is a report as staff see it: the report with its audit
+// trail, its workflow state, what the caller may do with it now, and the
+// reporter's contact details (masked unless the caller's role calls back).
+type caseResponse struct {
+	reportResponse
+	AllowedMoves            []grid110.Move   `json:"allowed_moves"`
+	Reporter                *reporterContact `json:"reporter,omitempty"`
+	ResolutionNote          string           `json:"resolution_note,omitempty"`
+	Extensions              int              `json:"extensions"`
+	ExtensionRequestedUntil *time.Time       `json:"extension_requested_until,omitempty"`
+	DuplicateOf             int64            `json:"duplicate_of,omitempty"`
+	LikelyDuplicates        []duplicateRef   `json:"likely_duplicates"`
+	Attachments             []attachmentRef  `json:"attachments"`
+}
+
+type reporterContact struct {
+	Name   string `json:"name,omitempty"`
+	Phone  string `json:"phone,omitempty"`
+	Masked bool   `json:"masked"`
+}
+
+// caseOf reads report id as the caller may see it; 404 outside the
+// caller's jurisdiction.
+func (s *Server) caseOf(c echo.Context, id int64) (caseResponse, error) {
+	ctx := c.Request().Context()
+	p := principalOf(c)
+	r, err := s.store.ReportIn(ctx, id, p.Jurisdiction())
+	if err != nil {
+		return caseResponse{}, err
+	}
+	cs, err := s.store.Case(ctx, id)
+	if err != nil {
+		return caseResponse{}, err
+	}
+	out := caseResponse{reportResponse: s.newReportResponse(r), AllowedMoves: p.AllowedMoves(cs),
+		ResolutionNote: cs.ResolutionNote, Extensions: cs.Extensions, DuplicateOf: cs.DuplicateOf}
+	if !cs.ExtensionAsked.IsZero() {
+		out.ExtensionRequestedUntil = &cs.ExtensionAsked
+	}
+	if r.ReporterName != "" || r.ReporterPhone != "" {
+		rc := reporterContact{Name: r.ReporterName, Phone: r.ReporterPhone}
+		if !p.SeesContact() {
+			rc = reporterContact{Name: grid110.MaskName(r.ReporterName), Masked: true}
+			if r.ReporterPhone != "" {
+				rc.Phone = grid110.MaskPhone(r.ReporterPhone)
+			}
+		}
+		out.Reporter = &rc
+	}
+	if out.Events, err = s.store.ReportEvents(ctx, id); err != nil {
+		return caseResponse{}, err
+	}
+	dups, err := s.store.LikelyDuplicates(ctx, id, p.Jurisdiction())
+	if err != nil {
+		return caseResponse{}, err
+	}
+	out.LikelyDuplicates = duplicateRefs(dups)
+	atts, err := s.store.Attachments(ctx, id)
+	if err != nil {
+		return caseResponse{}, err
+	}
+	out.Attachments = attachmentRefs(atts)
+	return out, nil
+}
+
+// getReport handles GET /api/v1/reports/:id: the case with its audit
+// trail, for signed-in callers whose jurisdiction holds it.
 func (s *Server) getReport(c echo.Context) error {
 	id, err := parseID(c.Param("id"), "id")
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	r, err := s.store.Report(ctx, id)
+	out, err := s.caseOf(c, id)
 	if err != nil {
-		return err
-	}
-	out := s.newReportResponse(r)
-	if out.Events, err = s.store.ReportEvents(ctx, id); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, out)
@@ -136,7 +233,7 @@ type reportPage struct {
 
 // listReports handles GET /api/v1/reports?grid=&bbox=&category=&status=&from=&to=&overdue=&cursor=&limit=.
 func (s *Server) listReports(c echo.Context) error {
-	f := postgres.ReportFilter{Limit: 50}
+	f := postgres.ReportFilter{Limit: 50, Jurisdiction: principalOf(c).Jurisdiction()}
 	var err error
 	q := c.QueryParams()
 	if v := q.Get("grid"); v != "" {

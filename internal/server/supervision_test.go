@@ -3,11 +3,14 @@ package server_test
 import (
 	"testing"
 	"time"
+
+	"grid110/internal/grid110"
 )
 
 // TestListOverdueReports reads what supervisors need (督办): the demo's open
 // cases past their stage deadline, with their stage, deadline, escalations
-// and supervising grid.
+// and supervising grid, for the city command centre and, within its
+// jurisdiction, a district's.
 func TestListOverdueReports(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
@@ -30,7 +33,8 @@ func TestListOverdueReports(t *testing.T) {
 			SupervisingGrid *gridRef   `json:"supervising_grid"`
 		} `json:"items"`
 	}
-	if resp := a.do("GET", "/api/v1/reports?overdue=true&limit=500", nil, nil, &page); resp.StatusCode != 200 {
+	city := a.account("city", grid110.StaffCommandCity, "350600", "", "")
+	if resp := a.do("GET", "/api/v1/reports?overdue=true&limit=500", nil, city, &page); resp.StatusCode != 200 {
 		t.Fatalf("GET reports?overdue=true = %d", resp.StatusCode)
 	}
 	if len(page.Items) != want {
@@ -51,8 +55,19 @@ func TestListOverdueReports(t *testing.T) {
 	if n != escalated {
 		t.Errorf("escalated reports listed = %d, want %d", n, escalated)
 	}
+	var inDistrict int
+	if err := a.pool.QueryRow(t.Context(), `
+		SELECT count(*) FROM reports r JOIN grids g ON g.id = r.grid_id
+		WHERE r.stage_due_at < now() AND g.path @> ARRAY[(SELECT id FROM grids WHERE code = '350602')]`).Scan(&inDistrict); err != nil {
+		t.Fatal(err)
+	}
+	district := a.account("xiangcheng", grid110.StaffCommandDistrict, "350602", "", "")
+	page.Items = nil
+	if resp := a.do("GET", "/api/v1/reports?overdue=true&limit=500", nil, district, &page); resp.StatusCode != 200 || len(page.Items) != inDistrict {
+		t.Errorf("GET reports?overdue=true as 芗城区 = %d, %d reports; want 200, %d", resp.StatusCode, len(page.Items), inDistrict)
+	}
 	var e apiError
-	if resp := a.do("GET", "/api/v1/reports?overdue=maybe", nil, nil, &e); resp.StatusCode != 400 || e.Field != "overdue" {
+	if resp := a.do("GET", "/api/v1/reports?overdue=maybe", nil, city, &e); resp.StatusCode != 400 || e.Field != "overdue" {
 		t.Errorf("GET reports?overdue=maybe = %d %+v; want 400 on overdue", resp.StatusCode, e)
 	}
 }
