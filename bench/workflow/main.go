@@ -63,8 +63,8 @@ func main() {
 	var o options
 	flag.StringVar(&o.db, "database", "postgres://postgres@127.0.0.1:5432/grid110_bench_workflow", "benchmark database (dropped and created anew)")
 	flag.IntVar(&o.workers, "workers", 8, "concurrent workers making moves")
-	flag.IntVar(&o.cases, "cases", 100, "cases per round (6 moves each)")
-	flag.IntVar(&o.rounds, "rounds", 10, "pairs of rounds (one with the hook, one without, back to back)")
+	flag.IntVar(&o.cases, "cases", 50, "cases per round (6 moves each)")
+	flag.IntVar(&o.rounds, "rounds", 30, "pairs of rounds (one with the hook, one without, back to back)")
 	flag.IntVar(&o.lagCases, "lag-cases", 200, "cases for the escalation lag")
 	flag.DurationVar(&o.stage, "stage", 10*time.Second, "filing stage allowance for the lag cases (also the period between escalations)")
 	flag.DurationVar(&o.poll, "poll", 0, "River poll interval for the lag run (0: internal/supervise's default, 1s)")
