@@ -21,7 +21,7 @@
 //     would add up to that interval: timers of real stages are hours long.
 //
 //     go run ./bench/workflow
-//     go run ./bench/workflow --database postgres://postgres@127.0.0.1:5432/grid110_bench_workflow --workers 8 --rounds 5
+//     go run ./bench/workflow --database postgres://postgres@127.0.0.1:5432/grid110_bench_workflow --workers 8 --rounds 30 --cases 50
 //
 // The machine is shared and noisy: compare the modes within one run, not
 // absolute numbers across runs.
