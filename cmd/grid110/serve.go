@@ -19,12 +19,14 @@ import (
 	"grid110/internal/patrol"
 	"grid110/internal/postgres"
 	"grid110/internal/server"
+	"grid110/internal/supervise"
 	"grid110/migrations"
 	"grid110/tiles"
 )
 
-// serveCmd migrates, loads the locate index, and serves until ctx ends,
-// then shuts down gracefully: in-flight requests get ShutdownTimeout.
+// serveCmd migrates, loads the locate index, starts the supervision timers
+// and serves until ctx ends, then shuts down gracefully: in-flight requests
+// and running escalations get ShutdownTimeout.
 func serveCmd(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	var tileCacheMB *int
 	cmd, err := newCommand("serve", args, getenv, stderr, func(fs *flag.FlagSet, cfg *config) {
@@ -46,6 +48,14 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	store := postgres.NewStore(pool)
+	// Deadlines and supervision (督办): every new report and move arms its
+	// stage's timer in its own transaction; this instance runs the timers
+	// that fall due (River, in PostgreSQL), as every other instance does.
+	sup, err := supervise.New(store, supervise.Config{Log: log.With("component", "supervision")})
+	if err != nil {
+		return err
+	}
+	store.SetCaseHook(sup.Hook)
 	locator, err := locate.New(ctx, store, log)
 	if err != nil {
 		return err
@@ -53,6 +63,9 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
 	go locator.Run(bg, cfg.ReloadPoll)
+	if err := sup.Start(bg); err != nil { // stopped gracefully below; stopBG cuts it short on an early return
+		return err
+	}
 	hotspots := patrol.New(store) // one cache of study areas for the API and the tiles
 	tileSrc, err := tiles.New(ctx, pool, tiles.Options{CacheBytes: int64(*tileCacheMB) << 20, Log: log,
 		Hotspots: hotspots, HotspotMinReports: cfg.HotspotMinReports})
@@ -105,10 +118,18 @@ func serveCmd(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info("shutting down", "grace", cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
+	// Running escalations finish within the same grace as requests (a
+	// cancelled one rolls back and is retried by another instance or the
+	// next start).
+	supStopped := make(chan error, 1)
+	go func() { supStopped <- sup.Stop(sctx) }()
+	err = srv.Shutdown(sctx)
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		err = fmt.Errorf("shutdown: %w", err)
+	} else {
+		err = nil
 	}
-	return nil
+	return errors.Join(err, <-supStopped)
 }
 
 // migrateCmd applies pending migrations.

@@ -98,6 +98,12 @@ type Report struct {
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	DueAt          time.Time
+	// Supervision (督办): the current stage's deadline (zero once closed or
+	// rejected), the escalations so far and the grid supervising the case
+	// after them (0 while its own community does).
+	StageDueAt        time.Time
+	Escalations       int
+	SupervisingGridID int64
 }
 
 // Event is one entry of a report's append-only audit trail.

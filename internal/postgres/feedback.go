@@ -159,7 +159,7 @@ func (s *Store) Rate(ctx context.Context, code string, satisfied bool, comment s
 		default:
 			return nil
 		}
-		mv, err := move(ctx, tx, req)
+		mv, _, err := move(ctx, tx, req)
 		if err != nil {
 			return err
 		}

@@ -32,12 +32,14 @@ func (s *Store) CreateReport(ctx context.Context, nr NewReport) (r grid110.Repor
 	const ins = `
 		INSERT INTO reports (tracking_code, idempotency_key, request_hash, category, description, channel,
 			location, input_crs, input_lon, input_lat, accuracy_m, grid_id, duty_team_id, team_id, department,
-			status, priority, h3_cell, reporter_name, reporter_phone, due_at, media_url)
-		VALUES (@tracking_code, NULLIF(@idempotency_key, ''), @request_hash, @category, @description, @channel,
+			status, priority, h3_cell, reporter_name, reporter_phone, due_at, media_url, stage_due_at, escalate_at)
+		SELECT @tracking_code, NULLIF(@idempotency_key, ''), @request_hash, @category, @description, @channel,
 			ST_SetSRID(ST_MakePoint(@lon, @lat), 4326), @input_crs, @input_lon, @input_lat, NULLIF(@accuracy, 0),
 			@grid_id, NULLIF(@duty_team_id, 0), NULLIF(@team_id, 0), NULLIF(@department, ''),
 			'submitted', @priority, @h3_cell, NULLIF(@reporter_name, ''), NULLIF(@reporter_phone, ''),
-			now() + (SELECT time_allowed FROM categories WHERE code = @category), NULLIF(@media_url, ''))
+			now() + (SELECT time_allowed FROM categories WHERE code = @category), NULLIF(@media_url, ''), f.due, f.due
+		-- The filing stage's clock starts now (migrations/0012_supervision.sql).
+		FROM (SELECT now() + (SELECT time_allowed FROM category_stages WHERE category = @category AND stage = 'filing') AS due) f
 		ON CONFLICT (idempotency_key) DO NOTHING
 		RETURNING id`
 	const event = `
@@ -116,42 +118,51 @@ const reportColumns = `
 	coalesce(input_lat, 0) AS input_lat, coalesce(accuracy_m, 0)::float8 AS accuracy_m, grid_id,
 	coalesce(duty_team_id, 0) AS duty_team_id, coalesce(team_id, 0) AS team_id, coalesce(department, '') AS department,
 	status, priority, h3_cell, coalesce(reporter_name, '') AS reporter_name, coalesce(reporter_phone, '') AS reporter_phone,
-	created_at, updated_at, coalesce(due_at, 'epoch') AS due_at`
+	created_at, updated_at, coalesce(due_at, 'epoch') AS due_at, stage_due_at, escalations,
+	coalesce(supervising_grid_id, 0) AS supervising_grid_id`
 
 type reportRow struct {
-	ID             int64     `db:"id"`
-	TrackingCode   string    `db:"tracking_code"`
-	IdempotencyKey string    `db:"idempotency_key"`
-	Category       string    `db:"category"`
-	Description    string    `db:"description"`
-	Channel        string    `db:"channel"`
-	Lon            float64   `db:"lon"`
-	Lat            float64   `db:"lat"`
-	InputCRS       string    `db:"input_crs"`
-	InputLon       float64   `db:"input_lon"`
-	InputLat       float64   `db:"input_lat"`
-	AccuracyM      float64   `db:"accuracy_m"`
-	GridID         int64     `db:"grid_id"`
-	DutyTeamID     int64     `db:"duty_team_id"`
-	TeamID         int64     `db:"team_id"`
-	Department     string    `db:"department"`
-	Status         string    `db:"status"`
-	Priority       int       `db:"priority"`
-	H3Cell         int64     `db:"h3_cell"`
-	ReporterName   string    `db:"reporter_name"`
-	ReporterPhone  string    `db:"reporter_phone"`
-	CreatedAt      time.Time `db:"created_at"`
-	UpdatedAt      time.Time `db:"updated_at"`
-	DueAt          time.Time `db:"due_at"`
+	ID             int64      `db:"id"`
+	TrackingCode   string     `db:"tracking_code"`
+	IdempotencyKey string     `db:"idempotency_key"`
+	Category       string     `db:"category"`
+	Description    string     `db:"description"`
+	Channel        string     `db:"channel"`
+	Lon            float64    `db:"lon"`
+	Lat            float64    `db:"lat"`
+	InputCRS       string     `db:"input_crs"`
+	InputLon       float64    `db:"input_lon"`
+	InputLat       float64    `db:"input_lat"`
+	AccuracyM      float64    `db:"accuracy_m"`
+	GridID         int64      `db:"grid_id"`
+	DutyTeamID     int64      `db:"duty_team_id"`
+	TeamID         int64      `db:"team_id"`
+	Department     string     `db:"department"`
+	Status         string     `db:"status"`
+	Priority       int        `db:"priority"`
+	H3Cell         int64      `db:"h3_cell"`
+	ReporterName   string     `db:"reporter_name"`
+	ReporterPhone  string     `db:"reporter_phone"`
+	CreatedAt      time.Time  `db:"created_at"`
+	UpdatedAt      time.Time  `db:"updated_at"`
+	DueAt          time.Time  `db:"due_at"`
+	StageDueAt     *time.Time `db:"stage_due_at"`
+	Escalations    int        `db:"escalations"`
+	SupervisingID  int64      `db:"supervising_grid_id"`
 }
 
 func (r reportRow) report() grid110.Report {
-	return grid110.Report{ID: r.ID, TrackingCode: r.TrackingCode, IdempotencyKey: r.IdempotencyKey, Category: r.Category,
+	rep := grid110.Report{ID: r.ID, TrackingCode: r.TrackingCode, IdempotencyKey: r.IdempotencyKey, Category: r.Category,
 		Description: r.Description, Channel: grid110.Channel(r.Channel), Location: orb.Point{r.Lon, r.Lat},
 		InputCRS: r.InputCRS, InputLon: r.InputLon, InputLat: r.InputLat, AccuracyM: r.AccuracyM, GridID: r.GridID,
 		DutyTeamID: r.DutyTeamID, TeamID: r.TeamID, Department: r.Department, Status: grid110.Status(r.Status),
 		Priority: r.Priority, H3Cell: uint64(r.H3Cell), ReporterName: r.ReporterName, ReporterPhone: r.ReporterPhone,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, DueAt: r.DueAt}
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, DueAt: r.DueAt, Escalations: r.Escalations,
+		SupervisingGridID: r.SupervisingID}
+	if r.StageDueAt != nil {
+		rep.StageDueAt = *r.StageDueAt
+	}
+	return rep
 }
 
 // Report returns one report by id.
@@ -185,6 +196,7 @@ type ReportFilter struct {
 	Category     string
 	Status       grid110.Status
 	From, To     time.Time // created_at in [From, To)
+	Overdue      bool      // only open cases past their stage deadline (督办)
 	Before       int64     // keyset cursor: ids below this
 	Limit        int
 }
@@ -199,11 +211,12 @@ func (s *Store) Reports(ctx context.Context, f ReportFilter) ([]grid110.Report, 
 		  AND (@status = '' OR status = @status)
 		  AND (@from::timestamptz IS NULL OR created_at >= @from)
 		  AND (@to::timestamptz IS NULL OR created_at < @to)
+		  AND (NOT @overdue OR stage_due_at < now())
 		  AND (@before = 0 OR id < @before)
 		ORDER BY id DESC
 		LIMIT @limit`
 	args := jurisdictionArgs(pgx.NamedArgs{"grid": f.GridID, "has_bound": f.Bound != nil, "category": f.Category, "status": string(f.Status),
-		"from": nullTime(f.From), "to": nullTime(f.To), "before": f.Before, "limit": f.Limit,
+		"from": nullTime(f.From), "to": nullTime(f.To), "overdue": f.Overdue, "before": f.Before, "limit": f.Limit,
 		"minx": 0.0, "miny": 0.0, "maxx": 0.0, "maxy": 0.0}, f.Jurisdiction)
 	if f.Bound != nil {
 		args["minx"], args["miny"], args["maxx"], args["maxy"] = f.Bound.Min[0], f.Bound.Min[1], f.Bound.Max[0], f.Bound.Max[1]

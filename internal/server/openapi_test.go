@@ -261,6 +261,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		Note: "n", Data: map[string]any{"x": 1}}
 	rep := reportResponse{ID: 1, Location: ll, Input: &ll, Grid: &ref, Chain: []grid110.GridRef{ref}, DutyTeam: &team,
 		Team: &near, Department: "d", CreatedAt: at, UpdatedAt: at, DueAt: &at, Events: []grid110.Event{ev}}
+	rep.Stage, rep.StageDueAt, rep.Overdue, rep.Escalations, rep.SupervisingGrid = grid110.StageHandling, &at, true, 1, &ref
 	g := grid110.Grid{GridRef: ref, Geom: orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}}, AreaM: 10}
 	detail := gridFeature(g)
 	detail.Properties["chain"] = []grid110.GridRef{ref} // as getGrid adds them

@@ -36,7 +36,14 @@ type reportResponse struct {
 	CreatedAt    time.Time          `json:"created_at"`
 	UpdatedAt    time.Time          `json:"updated_at"`
 	DueAt        *time.Time         `json:"due_at,omitempty"`
-	Events       []grid110.Event    `json:"events,omitempty"`
+	// Supervision (督办): the current stage and its deadline, and the
+	// escalations of a case that overstayed one.
+	Stage           grid110.Stage    `json:"stage,omitempty"`
+	StageDueAt      *time.Time       `json:"stage_due_at,omitempty"`
+	Overdue         bool             `json:"overdue,omitempty"`
+	Escalations     int              `json:"escalations,omitempty"`
+	SupervisingGrid *grid110.GridRef `json:"supervising_grid,omitempty"`
+	Events          []grid110.Event  `json:"events,omitempty"`
 }
 
 func (s *Server) newReportResponse(r grid110.Report) reportResponse {
@@ -62,7 +69,20 @@ func (s *Server) newReportResponse(r grid110.Report) reportResponse {
 	if !r.DueAt.IsZero() && r.DueAt.Unix() > 0 {
 		out.DueAt = &r.DueAt
 	}
+	s.addSupervision(&out, r)
 	return out
+}
+
+// addSupervision adds the case's stage deadline and escalations to out.
+func (s *Server) addSupervision(out *reportResponse, r grid110.Report) {
+	if st, ok := grid110.StageOf(r.Status); ok && !r.StageDueAt.IsZero() {
+		out.Stage, out.StageDueAt, out.Overdue = st, &r.StageDueAt, r.StageDueAt.Before(time.Now())
+	}
+	out.Escalations = r.Escalations
+	if chain, ok := s.locator.Snapshot().Chain(r.SupervisingGridID); ok && r.SupervisingGridID != 0 {
+		g := chain[len(chain)-1]
+		out.SupervisingGrid = &g
+	}
 }
 
 // createdResponse answers a submission: the report, the attachments
@@ -211,7 +231,7 @@ type reportPage struct {
 	NextCursor string           `json:"next_cursor,omitempty"`
 }
 
-// listReports handles GET /api/v1/reports?grid=&bbox=&category=&status=&from=&to=&cursor=&limit=.
+// listReports handles GET /api/v1/reports?grid=&bbox=&category=&status=&from=&to=&overdue=&cursor=&limit=.
 func (s *Server) listReports(c echo.Context) error {
 	f := postgres.ReportFilter{Limit: 50, Jurisdiction: principalOf(c).Jurisdiction()}
 	var err error
@@ -247,6 +267,11 @@ func (s *Server) listReports(c echo.Context) error {
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		return grid110.Invalid("to", "must be after from")
+	}
+	if v := q.Get("overdue"); v != "" {
+		if f.Overdue, err = strconv.ParseBool(v); err != nil {
+			return grid110.Invalid("overdue", "%q is not true or false", v)
+		}
 	}
 	if f.Limit, err = parseLimit(q.Get("limit"), 50, 500); err != nil {
 		return err
