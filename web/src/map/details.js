@@ -182,7 +182,10 @@ export class Details {
           ${escapeHTML(catName(cat) || r.category)} <small>#${r.id} · ${escapeHTML(r.tracking_code)}</small></h2>
         <p class="status-line"><b class="status" data-status="${r.status}">${escapeHTML(t('status.' + r.status))}</b>
           · ${t('case.priority', { p: r.priority })}
-          ${r.due_at ? ` · ${t('case.due')} ${escapeHTML(fmtTime(r.due_at))}` : ''}</p>
+          ${r.due_at ? ` · ${t('case.due')} ${escapeHTML(fmtTime(r.due_at))}` : ''}
+          ${r.stage_due_at ? ` · ${t('case.stageDue')} ${escapeHTML(fmtTime(r.stage_due_at))}` : ''}
+          ${r.overdue ? ` <b class="overdue">${t('case.overdue')}</b>` : ''}
+          ${r.escalations ? ` <b class="overdue">${escapeHTML(t('case.escalated', { n: r.escalations, grid: r.supervising_grid?.name || '' }))}</b>` : ''}</p>
         <p class="desc">${escapeHTML(r.description)}</p>
         ${photos ? `<div class="photos">${photos}</div>` : ''}${voices}
         <dl>
