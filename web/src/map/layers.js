@@ -128,6 +128,27 @@ export function buildStyle(f, bounds, basemap) {
 }
 
 /**
+ * withBasemap draws the style at url (GRID110_BASEMAP_STYLE) under
+ * grid110's layers, keeping its glyphs and sprite. When it cannot be loaded
+ * (a closed network), the map goes on without it.
+ */
+export async function withBasemap(style, url) {
+  try {
+    const resp = await fetch(url);
+    if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
+    const base = await resp.json();
+    return {
+      ...base,
+      sources: { ...base.sources, ...style.sources },
+      layers: [...base.layers, ...style.layers.filter((l) => l.id !== 'background')],
+    };
+  } catch (err) {
+    console.warn('basemap style not loaded; drawing grid110 layers only', err);
+    return style;
+  }
+}
+
+/**
  * quantileBreaks returns up to n-1 increasing breaks that split the
  * positive values into n classes of similar size.
  */

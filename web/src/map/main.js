@@ -10,7 +10,7 @@ import './map.css';
 import { api } from '../shared/api.js';
 import { applyI18n, onLangChange, t, wireLangButton } from '../shared/i18n.js';
 import { wireAuth } from './auth.js';
-import { FILTERED_SOURCES, SWITCHABLE, buildStyle, filterQuery, teamIcon, tileURL } from './layers.js';
+import { FILTERED_SOURCES, SWITCHABLE, buildStyle, filterQuery, teamIcon, tileURL, withBasemap } from './layers.js';
 import { Legend } from './legend.js';
 import { GridLabels } from './labels.js';
 import { Live } from './live.js';
@@ -141,22 +141,6 @@ async function boot() {
   }
 
   stats.load(filter);
-}
-
-// withBasemap draws the configured style under grid110's layers. When it
-// cannot be loaded (a closed network), the map goes on without it.
-async function withBasemap(style, url) {
-  try {
-    const base = await (await fetch(url)).json();
-    return {
-      ...base,
-      sources: { ...base.sources, ...style.sources },
-      layers: [...base.layers, ...style.layers.filter((l) => l.id !== 'background')],
-    };
-  } catch (err) {
-    console.warn('basemap style not loaded; drawing grid110 layers only', err);
-    return style;
-  }
 }
 
 function buildLayerSwitcher(map, legend) {
