@@ -57,7 +57,11 @@ export class Live {
 
   receive(ev) {
     ev.receivedAt = performance.now();
-    window.grid110?.events.push(ev);
+    const log = window.grid110?.events;
+    if (log) {
+      log.push(ev);
+      if (log.length > 2 * MAX_POINTS) log.splice(0, log.length - MAX_POINTS); // a wall display runs for days
+    }
     this.items.unshift(ev);
     this.items.length = Math.min(this.items.length, MAX_ITEMS);
     // Newest last; the map keeps the last MAX_POINTS cases of the session.
@@ -72,8 +76,11 @@ export class Live {
     if (document.querySelector('[data-tab="live"]')?.getAttribute('aria-selected') !== 'true') this.unseen++;
     this.prepend(ev);
     this.renderBadge();
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => this.refreshTiles(), REFRESH_AFTER_MS);
+    // At most one refresh per REFRESH_AFTER_MS, however busy the city is.
+    this.refreshTimer ??= setTimeout(() => {
+      this.refreshTimer = null;
+      this.refreshTiles();
+    }, REFRESH_AFTER_MS);
   }
 
   /** flash draws a pulsing ring at the case's place for a few seconds. */
