@@ -97,6 +97,9 @@ describe('resident report page', () => {
     assert.equal(ev.op, 'created');
     assert.equal(ev.category, 'public_order');
     assert.ok(await map.locator(`#live-list [data-report="${report.id}"]`).count() === 1, 'listed in the live panel');
+    // Shortly after, the report tiles are fetched again and hold it too.
+    await map.waitForFunction((id) => window.grid110.map.queryRenderedFeatures({ layers: ['report-points'] })
+      .some((f) => f.properties.id === id), report.id, { polling: 100, timeout: 8000 });
 
     // The resident sees the tracking code and a link to follow the case.
     await page.locator('#done').waitFor();
