@@ -112,6 +112,17 @@ export class Details {
     }
   }
 
+  /** eventData says what a move set: the team and department, a new due time, a rating. */
+  eventData(e, r) {
+    const d = e.data || {};
+    const out = [];
+    if (d.team_id) out.push(d.team_id === r.team?.id ? r.team.name : `#${d.team_id}`);
+    if (d.department) out.push(t('dept.' + d.department));
+    if (d.due_at) out.push(`${t('case.due')} ${fmtTime(d.due_at)}`);
+    if (typeof d.satisfied === 'boolean') out.push(t(d.satisfied ? 't.satisfied' : 't.unsatisfied'));
+    return out.length ? `<span class="data">${escapeHTML(out.join(' · '))}</span>` : '';
+  }
+
   async loadAttachments() {
     for (const u of this.blobs || []) URL.revokeObjectURL(u);
     this.blobs = [];
@@ -172,6 +183,7 @@ export class Details {
         <span class="when">${escapeHTML(fmtTime(e.at))}</span>
         <b>${escapeHTML(t('event.' + e.kind))}</b>
         ${e.from && e.to ? `<span class="muted">${escapeHTML(t('status.' + e.from))} → ${escapeHTML(t('status.' + e.to))}</span>` : ''}
+        ${this.eventData(e, r)}
         ${e.note ? `<q>${escapeHTML(e.note)}</q>` : ''}
         <span class="muted actor">${escapeHTML(e.actor || '')}</span></li>`).join('');
     const team = r.team ? `${escapeHTML(r.team.name)}${r.team.distance_m ? ` · ${Math.round(r.team.distance_m)} m` : ''}` : '—';
@@ -187,6 +199,7 @@ export class Details {
           ${r.overdue ? ` <b class="overdue">${t('case.overdue')}</b>` : ''}
           ${r.escalations ? ` <b class="overdue">${escapeHTML(t('case.escalated', { n: r.escalations, grid: r.supervising_grid?.name || '' }))}</b>` : ''}</p>
         <p class="desc">${escapeHTML(r.description)}</p>
+        ${r.resolution_note ? `<p class="result"><b>${t('case.result')}</b> ${escapeHTML(r.resolution_note)}</p>` : ''}
         ${photos ? `<div class="photos">${photos}</div>` : ''}${voices}
         <dl>
           <dt>${t('case.grid')}</dt><dd>${chain}</dd>

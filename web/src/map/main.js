@@ -108,6 +108,7 @@ async function boot() {
   buildLayerSwitcher(map, legend);
   wireTabs();
   document.querySelector('[data-tab="live"]').addEventListener('click', () => live.seen());
+  document.querySelector('[data-tab="stats"]').addEventListener('click', () => stats.show());
   wireAuth(() => {
     live.connect();
     stats.load(filterFromForm());
@@ -140,7 +141,6 @@ async function boot() {
     map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
   }
 
-  stats.load(filter);
 }
 
 function buildLayerSwitcher(map, legend) {

@@ -15,9 +15,17 @@ export class Stats {
     this.error = null;
   }
 
+  /**
+   * load fetches the statistics for filter f, now if the panel is shown,
+   * else when it is (show): a wall display need not query them on every
+   * filter change.
+   */
   async load(f) {
     if (!f) return;
     this.filter = f;
+    this.stale = true;
+    if (this.el.hidden) return;
+    this.stale = false;
     if (!currentUser()) {
       this.data = null;
       this.error = t('auth.needed');
@@ -44,6 +52,11 @@ export class Stats {
       this.error = err instanceof ApiError && err.status === 404 ? t('stats.unavailable') : err.message;
     }
     this.render();
+  }
+
+  /** show is called when the panel comes to the front. */
+  show() {
+    if (this.stale) this.load(this.filter);
   }
 
   render() {

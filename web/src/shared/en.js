@@ -52,7 +52,7 @@ export default {
 
   'case.priority': 'priority {p}', 'case.due': 'due', 'case.grid': 'Grid', 'case.dutyTeam': '"2" team',
   'case.team': 'N-team', 'case.department': 'Department', 'case.created': 'Reported', 'case.reporter': 'Reporter',
-  'case.overdue': 'overdue', 'case.escalated': 'escalated {n}× ({grid})', 'case.stageDue': 'stage due',
+  'case.result': 'Result:', 'case.overdue': 'overdue', 'case.escalated': 'escalated {n}× ({grid})', 'case.stageDue': 'stage due',
   'case.duplicates': 'Likely duplicates', 'case.noMoves': 'Your role has no move to make on this case now.', 'case.moves': 'Handle', 'case.history': 'History',
 
   'event.submitted': 'Reported', 'event.filed': 'Filed', 'event.dispatched': 'Dispatched', 'event.in_progress': 'Work started',

@@ -52,7 +52,7 @@ export default {
 
   'case.priority': '优先级 {p}', 'case.due': '办理时限', 'case.grid': '网格', 'case.dutyTeam': '“2”队伍',
   'case.team': 'N 支队伍', 'case.department': '职能部门', 'case.created': '上报时间', 'case.reporter': '上报人',
-  'case.overdue': '已超期', 'case.escalated': '已督办 {n} 次（{grid}）', 'case.stageDue': '本环节时限',
+  'case.result': '处置结果：', 'case.overdue': '已超期', 'case.escalated': '已督办 {n} 次（{grid}）', 'case.stageDue': '本环节时限',
   'case.duplicates': '疑似重复', 'case.noMoves': '您的角色当前无可执行的操作。', 'case.moves': '办理', 'case.history': '办理记录',
 
   'event.submitted': '群众上报', 'event.filed': '立案', 'event.dispatched': '派遣', 'event.in_progress': '开始处置',
