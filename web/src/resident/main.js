@@ -98,6 +98,8 @@ function wire() {
   $('cats').addEventListener('change', (e) => {
     state.category = e.target.value;
     for (const l of $('cats').querySelectorAll('.cat')) l.classList.toggle('on', l.querySelector('input').checked);
+    // A report is followed up within hours; danger now needs a call.
+    $('emergency').hidden = state.category !== 'emergency';
   });
   $('photo-input').addEventListener('change', async (e) => {
     const files = [...e.target.files];

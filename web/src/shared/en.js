@@ -78,6 +78,7 @@ export default {
 
   'r.title': 'Report an incident', 'r.where': 'Your compound', 'r.unknown': 'This compound code is unknown; please scan the QR code at your gate again.',
   'r.category': '1. What kind of problem?', 'r.text': '2. Describe it', 'r.textHint': 'What happened, and where exactly? (required)',
+  'r.emergency': 'Danger happening now? Call 110 at once.', 'r.call': 'Call 110',
   'r.photos': '3. Photos (optional, up to 6)', 'r.addPhoto': 'Take or choose photos', 'r.voice': 'Voice note (optional, up to 60 s)',
   'r.record': 'Record', 'r.stop': 'Stop', 'r.recording': 'Recording {s} s', 'r.voiceReady': 'Voice note {s} s',
   'r.noMic': 'The microphone is not available: {why}', 'r.remove': 'Remove',

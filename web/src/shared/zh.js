@@ -78,6 +78,7 @@ export default {
 
   'r.title': '事件上报', 'r.where': '您所在的小区', 'r.unknown': '找不到这个小区的编码，请重新扫描小区门口的二维码。',
   'r.category': '1. 选择事件类别', 'r.text': '2. 描述情况', 'r.textHint': '发生了什么？在什么位置？（必填）',
+  'r.emergency': '正在发生危险？请立即拨打 110。', 'r.call': '拨打 110',
   'r.photos': '3. 照片（可选，最多 6 张）', 'r.addPhoto': '拍照或选择照片', 'r.voice': '语音（可选，最长 60 秒）',
   'r.record': '开始录音', 'r.stop': '停止录音', 'r.recording': '录音中 {s} 秒', 'r.voiceReady': '语音 {s} 秒',
   'r.noMic': '无法使用麦克风：{why}', 'r.remove': '删除',
