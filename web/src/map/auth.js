@@ -15,6 +15,10 @@ export function wireAuth(changed) {
     user.innerHTML = u ? `${escapeHTML(u.display_name || u.username)} <small>${escapeHTML(t('staffRole.' + u.role))}${
       u.grid ? ' · ' + escapeHTML(u.grid.name) : ''}</small>` : '';
   };
+  // Back to the same view after signing in.
+  signin.addEventListener('click', () => {
+    signin.href = '/login?next=' + encodeURIComponent(location.pathname + location.search + location.hash);
+  });
   signout.addEventListener('click', async () => {
     try {
       await api('/api/v1/auth/logout', { method: 'POST' });
