@@ -51,3 +51,12 @@ test('labels sit inside their grid, one level per zoom', () => {
   assert.deepEqual([7, 9, 10, 11, 12, 14.9, 15, 18].map(levelAt),
     ['district', 'district', 'township', 'township', 'community', 'community', 'compound', 'compound']);
 });
+
+test('the tile holding a point', async () => {
+  const { tileOf } = await import('../src/map/live.js');
+  // 芗城区 at z10 and z16 (slippy-map numbering, checked against the usual formula in Python).
+  assert.deepEqual(tileOf(117.655, 24.513, 10), { x: 846, y: 440, z: 10 });
+  assert.deepEqual(tileOf(117.655, 24.513, 16), { x: 54186, y: 28162, z: 16 });
+  assert.deepEqual(tileOf(-180, 0, 1), { x: 0, y: 1, z: 1 });
+  assert.deepEqual(tileOf(180, -90, 2), { x: 3, y: 3, z: 2 }, 'edges stay in range');
+});

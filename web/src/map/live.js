@@ -10,13 +10,13 @@ import { STATUS_COLORS } from './layers.js';
 const MAX_ITEMS = 200;
 const MAX_POINTS = 500;
 const REFRESH_AFTER_MS = 1500;
-const REFRESHED = ['reports', 'grid-stats', 'heatmap', 'hotspots'];
 
 export class Live {
   constructor(map, listEl, statusEl, cats, details) {
     Object.assign(this, { map, listEl, statusEl, cats, details });
     this.items = []; // newest first
     this.byReport = new Map(); // report id -> live feature
+    this.pending = []; // places of events whose tiles are not yet fetched again
     this.unseen = 0;
     this.state = 'off';
     this.render();
@@ -77,6 +77,7 @@ export class Live {
     this.prepend(ev);
     this.renderBadge();
     // At most one refresh per REFRESH_AFTER_MS, however busy the city is.
+    this.pending.push([ev.lon, ev.lat]);
     this.refreshTimer ??= setTimeout(() => {
       this.refreshTimer = null;
       this.refreshTiles();
@@ -93,11 +94,30 @@ export class Live {
     setTimeout(() => m.remove(), 4500);
   }
 
+  /**
+   * refreshTiles fetches again the report tiles that changed: for points
+   * and hexagons only the tiles holding the new events, for the choropleth
+   * and hot spots every tile on screen (a grid's count is drawn in every
+   * tile it crosses; Gi* is city-wide). Unchanged tiles answer 304.
+   */
   refreshTiles() {
-    for (const id of REFRESHED) {
-      const layer = id === 'reports' ? 'report-points' : id === 'grid-stats' ? 'choropleth' : id;
-      if (this.map.getLayer(layer) && this.map.getLayoutProperty(layer, 'visibility') !== 'none') this.map.refreshTiles(id);
+    const z = Math.max(0, Math.min(16, Math.floor(this.map.getZoom())));
+    const seen = new Set();
+    const tiles = [];
+    for (const [lon, lat] of this.pending) {
+      const t = tileOf(lon, lat, z);
+      const k = `${t.x}/${t.y}`;
+      if (!seen.has(k)) {
+        seen.add(k);
+        tiles.push(t);
+      }
     }
+    this.pending = [];
+    const visible = (l) => this.map.getLayer(l) && this.map.getLayoutProperty(l, 'visibility') !== 'none';
+    if (visible('report-points')) this.map.refreshTiles('reports', tiles);
+    if (visible('heatmap')) this.map.refreshTiles('heatmap', tiles);
+    if (visible('choropleth')) this.map.refreshTiles('grid-stats');
+    if (visible('hotspots')) this.map.refreshTiles('hotspots');
   }
 
   itemHTML(ev) {
@@ -149,4 +169,13 @@ export class Live {
     this.unseen = 0;
     this.renderBadge();
   }
+}
+
+/** tileOf is the web-mercator tile x/y at zoom z holding lon/lat. */
+export function tileOf(lon, lat, z) {
+  const n = 2 ** z;
+  const r = (Math.max(-85.05, Math.min(85.05, lat)) * Math.PI) / 180;
+  const x = Math.floor(((lon + 180) / 360) * n);
+  const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n);
+  return { x: Math.max(0, Math.min(n - 1, x)), y: Math.max(0, Math.min(n - 1, y)), z };
 }
