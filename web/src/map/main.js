@@ -95,6 +95,8 @@ async function boot() {
   const catByCode = Object.fromEntries(cats.map((c) => [c.code, c]));
   initFilterForm(cats);
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-left');
+  // The whole page, panels included, for a command-centre wall.
+  map.addControl(new maplibregl.FullscreenControl({ container: document.body }), 'top-left');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
 
   await loaded;
