@@ -48,9 +48,9 @@ export class Details {
     else if (this.current?.kind === 'case') this.showCase(this.current.id);
   }
 
-  async showGrid(id) {
+  /** showGrid shows grid id; fit moves the map to it (when picked from a chain, not on the map). */
+  async showGrid(id, fit = false) {
     this.current = { kind: 'grid', id };
-    this.map.setFilter('grid-selected', ['==', ['get', 'id'], id]);
     showTab('detail');
     this.el.innerHTML = `<p class="muted">${t('loading')}</p>`;
     let g;
@@ -61,6 +61,8 @@ export class Details {
       return;
     }
     if (this.current?.id !== id) return;
+    this.map.getSource('selected')?.setData(g);
+    if (fit) this.map.fitBounds(bboxOf(g.geometry), { padding: 40, maxZoom: 17 });
     const p = g.properties;
     const chain = (p.chain || []).map((c) => `<a href="#" data-grid="${c.id}">${escapeHTML(c.name)}</a>`).join(' › ');
     const team = p.duty_team;
@@ -85,7 +87,7 @@ export class Details {
         <div class="recent"></div>
       </article>`;
     for (const a of this.el.querySelectorAll('[data-grid]')) {
-      a.addEventListener('click', (e) => { e.preventDefault(); this.showGrid(Number(a.dataset.grid)); });
+      a.addEventListener('click', (e) => { e.preventDefault(); this.showGrid(Number(a.dataset.grid), true); });
     }
     this.recentCases(id, this.el.querySelector('.recent'));
   }
@@ -153,6 +155,7 @@ export class Details {
 
   async showCase(id) {
     this.current = { kind: 'case', id };
+    this.map.getSource('selected')?.setData({ type: 'FeatureCollection', features: [] });
     showTab('detail');
     if (!currentUser()) {
       this.el.innerHTML = `<p class="muted">${t('auth.needed')}</p><p><a href="/login">${t('auth.signIn')}</a></p>`;
@@ -239,4 +242,19 @@ export class Details {
       }));
     }
   }
+}
+
+/** bboxOf is the [west, south, east, north] of a GeoJSON (Multi)Polygon. */
+function bboxOf(geom) {
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  const polys = geom.type === 'Polygon' ? [geom.coordinates] : geom.coordinates;
+  for (const poly of polys) {
+    for (const [x, y] of poly[0]) {
+      b[0] = Math.min(b[0], x);
+      b[1] = Math.min(b[1], y);
+      b[2] = Math.max(b[2], x);
+      b[3] = Math.max(b[3], y);
+    }
+  }
+  return b;
 }

@@ -86,6 +86,7 @@ export function buildStyle(f, bounds, basemap) {
     teams: vector('teams', f, bounds),
     live: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     'grid-label-points': { type: 'geojson', data: { type: 'FeatureCollection', features: [] } }, // labels.js
+    selected: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
   };
   const layers = [
     { id: 'background', type: 'background', paint: { 'background-color': basemap ? 'rgba(0,0,0,0)' : '#eef1f4' } },
@@ -99,12 +100,8 @@ export function buildStyle(f, bounds, basemap) {
         'fill-opacity': 0.75, 'fill-outline-color': 'rgba(0,0,0,0.15)' } },
     { id: 'grid-lines', type: 'line', source: 'grids', 'source-layer': 'grids',
       paint: { 'line-color': byLevel('color'), 'line-width': byLevel('width'), 'line-opacity': 0.9 } },
-    { id: 'grid-selected', type: 'line', source: 'grids', 'source-layer': 'grids', filter: ['==', ['get', 'id'], -1],
-      paint: { 'line-color': '#00b3ff', 'line-width': 4 } },
-    { id: 'grid-labels', type: 'symbol', source: 'grid-label-points',
-      layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': byLevel('text'),
-        'text-max-width': 8, 'symbol-avoid-edges': false, 'text-padding': 4 },
-      paint: { 'text-color': '#102040', 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.4 } },
+    // The grid picked in the details panel, at any zoom (details.js sets its data).
+    { id: 'grid-selected', type: 'line', source: 'selected', paint: { 'line-color': '#00b3ff', 'line-width': 4 } },
     // Teams are diamonds (drawn by teamIcon), so they do not read as reports.
     { id: 'teams', type: 'symbol', source: 'teams', 'source-layer': 'teams', minzoom: 10,
       layout: { 'icon-image': ['concat', 'team-', ['get', 'kind'], ['case', ['get', 'on_duty'], '', '-off']],
@@ -120,6 +117,11 @@ export function buildStyle(f, bounds, basemap) {
       paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 14, 4, 18, 8],
         'circle-color': ['match', ['get', 'status'], ...Object.entries(STATUS_COLORS).flat(), '#333'],
         'circle-stroke-color': '#fff', 'circle-stroke-width': 1.2 } },
+    // Grid names above the reports: placed first, so cluster counts give way to them.
+    { id: 'grid-labels', type: 'symbol', source: 'grid-label-points',
+      layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': byLevel('text'),
+        'text-max-width': 8, 'symbol-avoid-edges': false, 'text-padding': 4 },
+      paint: { 'text-color': '#102040', 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.4 } },
     { id: 'live-points', type: 'circle', source: 'live',
       paint: { 'circle-radius': 8, 'circle-color': ['match', ['get', 'status'], ...Object.entries(STATUS_COLORS).flat(), '#d7301f'],
         'circle-stroke-color': '#111', 'circle-stroke-width': 2 } },
