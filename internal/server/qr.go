@@ -24,6 +24,7 @@ const (
 	qrMinSize       = 128
 	qrMaxSize       = 2048
 	qrSheetMaxCodes = 500
+	qrSheetPerPage  = 12 // 3 × 4 on A4
 )
 
 // reportURL is the page a compound's QR code opens: the configured public
@@ -137,6 +138,21 @@ func qrSVG(content, title string) (string, error) {
 	return b.String(), nil
 }
 
+// sheetPage is one A4 page of the printable sheet.
+type sheetPage struct {
+	Number int // from 1
+	Codes  []sheetCode
+}
+
+// sheetPages cuts codes into A4 pages of qrSheetPerPage.
+func sheetPages(codes []sheetCode) []sheetPage {
+	var pages []sheetPage
+	for i := 0; i < len(codes); i += qrSheetPerPage {
+		pages = append(pages, sheetPage{Number: len(pages) + 1, Codes: codes[i:min(i+qrSheetPerPage, len(codes))]})
+	}
+	return pages
+}
+
 // sheetCode is one compound on the printable sheet.
 type sheetCode struct {
 	Name, Code, URL string
@@ -177,7 +193,8 @@ func (s *Server) getQRSheet(c echo.Context) error {
 		names = append(names, g.Name)
 	}
 	var buf bytes.Buffer
-	err = qrSheetTemplate.Execute(&buf, map[string]any{"Community": community, "Chain": strings.Join(names, " › "), "Codes": codes})
+	err = qrSheetTemplate.Execute(&buf, map[string]any{"Community": community, "Chain": strings.Join(names, " › "),
+		"Total": len(codes), "Pages": sheetPages(codes)})
 	if err != nil {
 		return fmt.Errorf("qr sheet for grid %d: %w", id, err)
 	}
@@ -185,8 +202,9 @@ func (s *Server) getQRSheet(c echo.Context) error {
 	return c.HTMLBlob(http.StatusOK, buf.Bytes())
 }
 
-// qrSheetTemplate lays out 12 codes per A4 page (3 × 4, 60 mm codes), each
-// with the compound's name and the address under it for those who type.
+// qrSheetTemplate lays out 12 codes per A4 page (3 × 4 cards of 58 mm
+// with 44 mm codes), each with the compound's name and the address under it
+// for those who type; every page repeats the community's name.
 var qrSheetTemplate = template.Must(template.New("sheet").Parse(`<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -196,29 +214,31 @@ var qrSheetTemplate = template.Must(template.New("sheet").Parse(`<!doctype html>
 @page { size: A4; margin: 10mm; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 11pt/1.35 "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; color: #111; }
-header { padding: 0 0 4mm; border-bottom: 0.3mm solid #999; margin-bottom: 4mm; }
-header h1 { font-size: 15pt; margin: 0; }
-header p { margin: 1mm 0 0; color: #444; font-size: 9.5pt; }
-.grid { display: grid; grid-template-columns: repeat(3, 1fr); gap: 4mm; }
-.card { border: 0.3mm dashed #888; padding: 3mm; text-align: center; break-inside: avoid; page-break-inside: avoid; height: 66mm; }
-.card svg { width: 44mm; height: 44mm; display: block; margin: 0 auto; }
-.card h2 { font-size: 12pt; margin: 1.5mm 0 0; }
-.card .hint { font-size: 8.5pt; color: #333; margin: 0.5mm 0 0; }
-.card .url { font: 7pt monospace; color: #555; word-break: break-all; margin: 0.5mm 0 0; }
+.page { height: 277mm; overflow: hidden; break-after: page; page-break-after: always; }
+.page:last-child { break-after: auto; page-break-after: auto; }
+header { padding: 0 0 2.5mm; border-bottom: 0.3mm solid #999; margin-bottom: 3mm; }
+header h1 { font-size: 14pt; margin: 0; }
+header p { margin: 0.8mm 0 0; color: #444; font-size: 9pt; }
+.grid { display: grid; grid-template-columns: repeat(3, 1fr); gap: 3mm; }
+.card { border: 0.3mm dashed #888; padding: 2.5mm; text-align: center; break-inside: avoid; page-break-inside: avoid; height: 58mm; }
+.card svg { width: 40mm; height: 40mm; display: block; margin: 0 auto; }
+.card h2 { font-size: 12pt; margin: 1mm 0 0; }
+.card .hint { font-size: 8.5pt; color: #333; margin: 0.3mm 0 0; }
+.card .url { font: 7pt monospace; color: #555; word-break: break-all; margin: 0.3mm 0 0; }
 .empty { color: #a00; }
-@media screen { body { max-width: 210mm; margin: 8mm auto; padding: 0 6mm; } }
+@media screen { body { max-width: 210mm; margin: 8mm auto; padding: 0 6mm; } .page { height: auto; margin-bottom: 10mm; } }
 @media print { .noprint { display: none; } }
 button.noprint { float: right; font: inherit; padding: 1.5mm 4mm; cursor: pointer; }
 </style>
 </head>
 <body>
+{{if not .Pages}}<p class="empty">本社区没有小区网格。This community has no compounds.</p>{{end}}
+{{range .Pages}}<section class="page">
 <header>
-<button class="noprint" type="button" onclick="print()">打印 Print</button>
-<h1>{{.Community.Name}} · 社区(乡村)110 小区二维码</h1>
-<p>{{.Chain}} · 社区代码 {{.Community.Code}} · 共 {{len .Codes}} 个小区 · 张贴于小区门口，居民扫码即可上报。<br>
-QR codes for each compound's gate: residents scan to report an incident to their grid team.</p>
+{{if eq .Number 1}}<button class="noprint" type="button" onclick="print()">打印 Print</button>{{end}}
+<h1>{{$.Community.Name}} · 社区(乡村)110 小区二维码</h1>
+<p>{{$.Chain}} · 社区代码 {{$.Community.Code}} · 共 {{$.Total}} 个小区 · 第 {{.Number}}/{{len $.Pages}} 页 · 张贴于小区门口，居民扫码即可上报 · Scan to report</p>
 </header>
-{{if not .Codes}}<p class="empty">本社区没有小区网格。This community has no compounds.</p>{{end}}
 <main class="grid">
 {{range .Codes}}<section class="card">
 {{.SVG}}
@@ -227,6 +247,7 @@ QR codes for each compound's gate: residents scan to report an incident to their
 <p class="url">{{.URL}}</p>
 </section>
 {{end}}</main>
-</body>
+</section>
+{{end}}</body>
 </html>
 `))
