@@ -1,0 +1,15 @@
+-- +goose Up
+-- Supervisors' statistics (internal/postgres/stats.go) time each workflow
+-- stage from the first event that entered it, so every city-wide request
+-- reads, per report, the first filed/dispatched/resolved/verified/closed
+-- event. This partial index holds exactly those columns of exactly those
+-- events, in report_id order: an index-only scan (41 MB for the demo city's
+-- 1.33 million events, 0.93 million of them stage events) feeds a streaming
+-- aggregate, where the heap (170 MB) would be read and hashed instead. On
+-- the demo city it takes a city-wide request from about 0.9 s to 0.6 s; the
+-- numbers are in the README's Statistics section.
+CREATE INDEX report_events_stage_idx ON report_events (report_id, to_status, at)
+    WHERE to_status IN ('filed', 'dispatched', 'resolved', 'verified', 'closed');
+
+-- +goose Down
+DROP INDEX report_events_stage_idx;
