@@ -56,7 +56,7 @@ var statsReports = []statsReport{
 		due: statsT0.Add(72 * time.Hour), closedAt: 48,
 		events: []statsEvent{{"filed", 1}, {"dispatched", 3}, {"in_progress", 4}, {"resolved", 20}, {"verified", 30}, {"closed", 48}}},
 	{code: "R2", grid: "T1", category: "dispute", dept: "judicial", team: "PT-1", status: "closed", made: statsT0.AddDate(0, 0, 1),
-		due: statsT0.AddDate(0, 0, 1).Add(72 * time.Hour),
+		due:    statsT0.AddDate(0, 0, 1).Add(72 * time.Hour),
 		events: []statsEvent{{"filed", 2}, {"dispatched", 4}, {"in_progress", 5}, {"resolved", 30}, {"verified", 40}, {"closed", 80}}},
 	{code: "R3", grid: "T2", category: "emergency", dept: "emergency_mgmt", team: "PT-2", status: "closed", made: statsT0.AddDate(0, 0, 2),
 		due: statsT0.AddDate(0, 0, 2).Add(20 * time.Hour),
