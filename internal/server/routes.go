@@ -38,4 +38,5 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	api.GET("/hotspots/grids", s.getGridHotspots)
 	api.GET("/hotspots/emerging", s.getEmerging)
 	api.GET("/teams/:id/patrol-priorities", s.getPatrolPriorities)
+	api.GET("/stats", s.getStats)
 }
