@@ -43,14 +43,14 @@ func BenchmarkStats(b *testing.B) {
 		f    postgres.StatsFilter
 		by   postgres.StatsBy
 	}{
-		{"city/by=category", postgres.StatsFilter{Jurisdiction: all}, postgres.StatsByCategory},
-		{"city/by=grid", postgres.StatsFilter{Jurisdiction: all}, postgres.StatsByGrid},
-		{"city/by=team", postgres.StatsFilter{Jurisdiction: all}, postgres.StatsByTeam},
-		{"city/by=day", postgres.StatsFilter{Jurisdiction: all}, postgres.StatsByDay},
-		{"district/by=grid", postgres.StatsFilter{Jurisdiction: all, GridID: district}, postgres.StatsByGrid},
-		{"district-jurisdiction/by=category", postgres.StatsFilter{Jurisdiction: grid110.Jurisdiction{GridID: district}}, postgres.StatsByCategory},
-		{"community/by=status", postgres.StatsFilter{Jurisdiction: all, GridID: community}, postgres.StatsByStatus},
-		{"city-one-month/by=week", postgres.StatsFilter{Jurisdiction: all, From: month, To: month.AddDate(0, 1, 0)}, postgres.StatsByWeek},
+		{"city_by_category", postgres.StatsFilter{Jurisdiction: all}, postgres.StatsByCategory},
+		{"city_by_grid", postgres.StatsFilter{Jurisdiction: all}, postgres.StatsByGrid},
+		{"city_by_team", postgres.StatsFilter{Jurisdiction: all}, postgres.StatsByTeam},
+		{"city_by_day", postgres.StatsFilter{Jurisdiction: all}, postgres.StatsByDay},
+		{"district_by_grid", postgres.StatsFilter{Jurisdiction: all, GridID: district}, postgres.StatsByGrid},
+		{"district_jurisdiction_by_category", postgres.StatsFilter{Jurisdiction: grid110.Jurisdiction{GridID: district}}, postgres.StatsByCategory},
+		{"community_by_status", postgres.StatsFilter{Jurisdiction: all, GridID: community}, postgres.StatsByStatus},
+		{"city_one_month_by_week", postgres.StatsFilter{Jurisdiction: all, From: month, To: month.AddDate(0, 1, 0)}, postgres.StatsByWeek},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
