@@ -30,6 +30,12 @@ type config struct {
 	ReloadPoll       time.Duration
 	// HotspotMinReports: hotspot cells with fewer reports are withheld from the public (negative: none).
 	HotspotMinReports int
+	// MediaDir holds the photos and voice notes sent with reports.
+	MediaDir string
+	// SessionTTL is how long a staff sign-in lasts.
+	SessionTTL time.Duration
+	// DemoPassword is the password of the demo city's staff accounts ("-": none).
+	DemoPassword string
 }
 
 // loadConfig reads defaults from the environment.
@@ -45,13 +51,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 		ShutdownTimeout:  15 * time.Second,
 		MaxBatch:         10000,
 		ReloadPoll:       30 * time.Second,
+		MediaDir:         or(getenv("GRID110_MEDIA_DIR"), "var/media"),
+		SessionTTL:       12 * time.Hour,
+		DemoPassword:     or(getenv("GRID110_DEMO_PASSWORD"), "grid110-demo"),
 	}
 	var err error
 	for _, d := range []struct {
 		env string
 		dst *time.Duration
 	}{{"GRID110_REQUEST_TIMEOUT", &c.RequestTimeout}, {"GRID110_STATEMENT_TIMEOUT", &c.StatementTimeout},
-		{"GRID110_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout}, {"GRID110_RELOAD_POLL", &c.ReloadPoll}} {
+		{"GRID110_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout}, {"GRID110_RELOAD_POLL", &c.ReloadPoll},
+		{"GRID110_SESSION_TTL", &c.SessionTTL}} {
 		if v := getenv(d.env); v != "" {
 			if *d.dst, err = time.ParseDuration(v); err != nil || *d.dst <= 0 {
 				return c, fmt.Errorf("%s=%q is not a positive duration such as 30s", d.env, v)

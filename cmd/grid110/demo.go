@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"grid110/internal/demo"
@@ -57,7 +58,7 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if !empty {
 		if *ifEmpty {
 			log.Info("grids already loaded; demo city not loaded again")
-			return nil
+			return ensureDemoStaff(ctx, store, cfg.DemoPassword, log)
 		}
 		return fmt.Errorf("the database already holds grids; load the demo into an empty database (or use --if-empty)")
 	}
@@ -66,7 +67,16 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	log.Info("demo city loaded", "grids", sum.Grids, "teams", sum.Teams, "reports", sum.Reports, "took", sum.Took.Round(time.Second))
-	return nil
+	return ensureDemoStaff(ctx, store, cfg.DemoPassword, log)
+}
+
+// ensureDemoStaff creates the demo accounts (password GRID110_DEMO_PASSWORD,
+// "grid110-demo" by default: for a demonstration only, as README says).
+func ensureDemoStaff(ctx context.Context, store *postgres.Store, pw string, log *slog.Logger) error {
+	if pw == "-" {
+		return nil // no demo accounts
+	}
+	return demo.EnsureStaff(ctx, store, pw, log)
 }
 
 var chinaTime = time.FixedZone("CST", 8*3600)

@@ -23,6 +23,10 @@ Usage:
   grid110 import teams FILE.csv|FILE.geojson [--crs wgs84|gcj02|bd09]
   grid110 demo    [--seed N] [--reports N] [--if-empty] load the demo city (Zhangzhou)
   grid110 locate  --in FILE.csv --out FILE.csv [--crs …] locate a file of points
+  grid110 users add --username U --role ROLE --grid CODE [--name N] [--team CODE] [--department D]
+                                                       create a staff account (password from
+                                                       GRID110_PASSWORD, or asked on the terminal)
+  grid110 users key --username U --name WHAT           make an API key (shown once)
 
 Every command reads DATABASE_URL (or --database). Run "grid110 COMMAND -h" for its flags.
 `
@@ -59,6 +63,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return demoCmd(ctx, rest, getenv, stderr)
 	case "locate":
 		return locateCmd(ctx, rest, getenv, stderr)
+	case "users":
+		return usersCmd(ctx, rest, getenv, os.Stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -7,9 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"grid110/internal/demo"
+	"grid110/internal/grid110"
+	"grid110/internal/postgres"
 	"grid110/internal/postgres/pgtest"
+	"grid110/internal/signin"
 )
 
 // TestImportAndLocateCommands runs the binary's commands end to end: import
@@ -87,6 +91,47 @@ func TestImportAndLocateCommands(t *testing.T) {
 	}
 	if r := rows[3]; !strings.Contains(r[col["error"]], "not a longitude/latitude") {
 		t.Errorf("row 3 = %v; want a bad-coordinate error", r)
+	}
+
+	// The first administrator, then an API client and its key.
+	withPW := func(k string) string {
+		if k == "GRID110_PASSWORD" {
+			return "a long enough password"
+		}
+		return env(k)
+	}
+	if err := run(t.Context(), []string{"users", "add", "--username", "Boss", "--role", "admin", "--grid", "350602"}, withPW, &out, &errs); err != nil {
+		t.Fatalf("users add: %v\n%s", err, errs.String())
+	}
+	for _, bad := range [][]string{
+		{"users", "add", "--username", "x2", "--role", "mayor", "--grid", "350602"},
+		{"users", "add", "--username", "x3", "--role", "admin", "--grid", "999999"},
+		{"users", "add", "--username", "boss", "--role", "admin", "--grid", "350602"},
+		{"users", "add", "--username", "x4", "--role", "team_member", "--grid", "350602"},
+	} {
+		if err := run(t.Context(), bad, withPW, &out, &errs); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	if err := run(t.Context(), []string{"users", "add", "--username", "hotline", "--role", "api_client", "--grid", "350602"}, env, &out, &errs); err != nil {
+		t.Fatalf("users add api_client: %v", err)
+	}
+	out.Reset()
+	if err := run(t.Context(), []string{"users", "key", "--username", "hotline", "--name", "12345 hotline"}, env, &out, &errs); err != nil {
+		t.Fatalf("users key: %v", err)
+	}
+	key := strings.TrimSpace(out.String())
+	pool, err := postgres.Open(t.Context(), url, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	svc := signin.New(postgres.NewStore(pool), 0)
+	if p, err := svc.Recognise(t.Context(), key); err != nil || p.Username != "hotline" || p.Role != grid110.StaffAPIClient {
+		t.Errorf("key %q recognised as %+v, %v", key, p, err)
+	}
+	if s, err := svc.SignIn(t.Context(), "boss", "a long enough password", "test"); err != nil || s.Principal.Role != grid110.StaffAdmin {
+		t.Errorf("sign in as the administrator: %+v, %v", s, err)
 	}
 }
 

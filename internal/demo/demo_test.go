@@ -305,6 +305,30 @@ func TestLoad(t *testing.T) {
 		}
 	})
 
+	t.Run("supervision", func(t *testing.T) {
+		mustNone(t, pool, "open report without a stage deadline, or closed with one", `
+			SELECT tracking_code, 0::float8 FROM reports
+			WHERE (stage_due_at IS NULL) <> (status IN ('closed', 'rejected'))`)
+		mustNone(t, pool, "report whose escalations are not its supervised events", `
+			SELECT r.tracking_code, r.escalations::float8 FROM reports r
+			WHERE r.escalations <> (SELECT count(*) FROM report_events e WHERE e.report_id = r.id AND e.kind = 'supervised')`)
+		// As of Until (earlier than now): every overdue period up to Until
+		// escalated, the next one after it, none past the city.
+		mustNone(t, pool, "report escalated inconsistently with its age", `
+			SELECT r.tracking_code, r.escalations::float8 FROM reports r
+			LEFT JOIN grids s ON s.id = r.supervising_grid_id
+			WHERE r.escalate_at <= $$2025-06-01Z$$
+			   OR (r.escalations > 0) <> (r.supervising_grid_id IS NOT NULL)
+			   OR (r.escalate_at IS NULL AND r.stage_due_at IS NOT NULL AND s.level IS DISTINCT FROM 'city')
+			   OR (r.escalate_at IS NOT NULL AND r.escalate_at <> r.stage_due_at AND r.escalations = 0)`)
+		if n := mustInt(t, pool, `SELECT count(*) FROM reports r JOIN grids g ON g.id = r.supervising_grid_id WHERE g.level = 'city'`); n == 0 {
+			t.Error("no stalled case reached the city command centre")
+		}
+		if n := mustInt(t, pool, `SELECT count(*) FROM reports WHERE escalate_at IS NOT NULL`); n == 0 {
+			t.Error("no open case has a timer pending")
+		}
+	})
+
 	t.Run("load refuses a loaded database", func(t *testing.T) {
 		_, err := Load(ctx, postgres.NewStore(pool), Options{Seed: 1, Until: testUntil})
 		if !errors.Is(err, grid110.ErrConflict) {

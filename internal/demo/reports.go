@@ -16,6 +16,8 @@ var (
 	sqlReports string
 	//go:embed sql/report_events.sql
 	sqlReportEvents string
+	//go:embed sql/supervision.sql
+	sqlSupervision string
 )
 
 // report is one generated report, before SQL resolves its grid and teams.
@@ -134,6 +136,9 @@ func (l *loader) insertReports(ctx context.Context, tx pgx.Tx, reports []*report
 		return fmt.Errorf("inserted %d reports of %d: some points lie in no grid", tag.RowsAffected(), len(reports))
 	}
 	l.log.Info("demo reports loaded", "count", tag.RowsAffected())
+	if err := l.supervise(ctx, tx); err != nil {
+		return err
+	}
 	stop = l.heartbeat("insert report events")
 	tag, err = tx.Exec(ctx, sqlReportEvents)
 	stop()
@@ -141,5 +146,29 @@ func (l *loader) insertReports(ctx context.Context, tx pgx.Tx, reports []*report
 		return fmt.Errorf("insert report events: %w", err)
 	}
 	l.log.Info("demo report events loaded", "count", tag.RowsAffected())
+	return nil
+}
+
+// supervise sets the supervision state of the open reports as of now, or
+// of Until if that is earlier, with their escalations so far
+// (sql/supervision.sql); their events go in with the others.
+func (l *loader) supervise(ctx context.Context, tx pgx.Tx) error {
+	start := time.Now()
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE demo_clock (ref timestamptz NOT NULL) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("supervise demo reports: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO demo_clock VALUES (least(now(), $1))`, l.opt.Until); err != nil {
+		return fmt.Errorf("supervise demo reports: %w", err)
+	}
+	if _, err := tx.Exec(ctx, sqlSupervision); err != nil {
+		return fmt.Errorf("supervise demo reports: %w", err)
+	}
+	var open, escalated, levels int
+	err := tx.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE n > 0), coalesce(sum(n), 0) FROM demo_open`).Scan(&open, &escalated, &levels)
+	if err != nil {
+		return fmt.Errorf("supervise demo reports: %w", err)
+	}
+	l.log.Info("demo supervision set", "open", open, "escalated", escalated, "escalations", levels,
+		"took", time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -85,3 +85,95 @@ func (p Principal) Jurisdiction() Jurisdiction {
 	}
 	return Jurisdiction{GridID: p.GridID, TeamID: p.TeamID, Department: p.Department}
 }
+
+// roleMoves is which moves each role makes. The "2" team files, rejects
+// and verifies in its community; assignees (N-team members, department
+// handlers) work what was dispatched to them; command centres dispatch,
+// grant extensions, close, and may file, reject, verify and reopen too.
+// API clients submit and read; they make no moves.
+var roleMoves = map[StaffRole][]Move{
+	StaffGridWorker:      {MoveFile, MoveReject, MoveVerify},
+	StaffPolice:          {MoveFile, MoveReject, MoveVerify},
+	StaffTeamMember:      {MoveStart, MoveResolve, MoveReturn, MoveRequestExtension},
+	StaffDepartment:      {MoveStart, MoveResolve, MoveReturn, MoveRequestExtension},
+	StaffCommandTownship: commandMoves,
+	StaffCommandDistrict: commandMoves,
+	StaffCommandCity:     commandMoves,
+	StaffAdmin:           Moves,
+}
+
+var commandMoves = []Move{MoveFile, MoveDispatch, MoveVerify, MoveClose, MoveGrantExtension, MoveReject, MoveReopen}
+
+// MayMove reports whether p may make move m on case c, which p can
+// already see (jurisdiction is decided where cases are read). Assignees
+// act only on cases assigned to their own team or department; the
+// administrator may make any move. Whether the case's status allows m
+// is a separate question (CanMove).
+func (p Principal) MayMove(c Case, m Move) bool {
+	if p.Anonymous() || !slices.Contains(roleMoves[p.Role], m) {
+		return false
+	}
+	switch p.Role {
+	case StaffTeamMember:
+		return c.TeamID != 0 && c.TeamID == p.TeamID
+	case StaffDepartment:
+		return c.Department != "" && c.Department == p.Department
+	}
+	return true
+}
+
+// Permissions lists the moves p's role makes at all.
+func (p Principal) Permissions() []Move {
+	if p.Anonymous() {
+		return []Move{}
+	}
+	return slices.Clone(append([]Move{}, roleMoves[p.Role]...))
+}
+
+// AllowedMoves is what p may do with c now: the moves its status allows
+// that p's role may make.
+func (p Principal) AllowedMoves(c Case) []Move {
+	out := []Move{}
+	for _, m := range MovesFrom(c.Status) {
+		if p.MayMove(c, m) && !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// SeesContact reports whether p sees reporters' names and phone numbers
+// in full: those who call reporters back (the "2" team and command
+// centres). Everyone else sees them masked.
+func (p Principal) SeesContact() bool {
+	switch p.Role {
+	case StaffGridWorker, StaffPolice, StaffCommandTownship, StaffCommandDistrict, StaffCommandCity, StaffAdmin:
+		return true
+	}
+	return false
+}
+
+// MaskName keeps a name's first character: 王小明 → 王**.
+func MaskName(s string) string {
+	r := []rune(s)
+	if len(r) == 0 {
+		return ""
+	}
+	out := string(r[0])
+	for range r[1:] {
+		out += "*"
+	}
+	if len(r) == 1 {
+		out += "*"
+	}
+	return out
+}
+
+// MaskPhone keeps the first three and last four digits: 13812345678 → 138****5678.
+func MaskPhone(s string) string {
+	r := []rune(s)
+	if len(r) <= 7 {
+		return "****"
+	}
+	return string(r[:3]) + "****" + string(r[len(r)-4:])
+}

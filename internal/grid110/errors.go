@@ -17,6 +17,11 @@ var (
 	ErrInvalid = errors.New("invalid input")
 	// ErrConflict means the request clashes with the current state.
 	ErrConflict = errors.New("conflict")
+	// ErrUnauthorized means the caller did not say who they are, or the
+	// credentials they gave are wrong, expired or revoked.
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrTooMany means the caller must wait before trying again.
+	ErrTooMany = errors.New("too many requests")
 	// ErrForbidden means the caller may not do this.
 	ErrForbidden = errors.New("forbidden")
 	// ErrUnprocessable means the input was well formed but cannot be acted

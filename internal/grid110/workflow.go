@@ -197,6 +197,17 @@ type Case struct {
 	ResolutionNote string
 	ResolvedAt     time.Time
 	ClosedAt       time.Time
+
+	// Deadlines and supervision (督办). StageDueAt is when the current
+	// stage must end (zero once closed or rejected); EscalateAt is when
+	// the case escalates next unless it moves on (zero if nothing is
+	// pending); Escalations counts the escalations so far, and
+	// SupervisingGridID is the grid that supervises the case after them
+	// (0 while the case's own community does).
+	StageDueAt        time.Time
+	EscalateAt        time.Time
+	Escalations       int
+	SupervisingGridID int64
 }
 
 // Check decides whether req may be applied to c and returns the status it

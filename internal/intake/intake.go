@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
@@ -28,6 +30,7 @@ const (
 	MaxDescription = 4000 // characters
 	MaxName        = 100
 	MaxKey         = 200
+	MaxMediaURL    = 2048 // bytes
 )
 
 // Store is what intake needs of the database.
@@ -50,6 +53,14 @@ type Request struct {
 	ReporterName   string   `json:"reporter_name"`
 	ReporterPhone  string   `json:"reporter_phone"`
 	IdempotencyKey string   `json:"-"`
+	// Actor is who submits, for the audit trail, when signed in; empty
+	// for a resident ("reporter:<channel>").
+	Actor string `json:"-"`
+	// Attachments are files already checked and on disk, stored with the report.
+	Attachments []postgres.Attachment `json:"-"`
+	// MediaURL links to media kept elsewhere: Open311's media_url. The
+	// JSON API takes files instead, so it is not a JSON field.
+	MediaURL string `json:"-"`
 }
 
 // Result is a stored report with where it was located.
@@ -127,7 +138,12 @@ func (s *Service) Submit(ctx context.Context, req Request) (Result, error) {
 	var created bool
 	for try := 0; ; try++ {
 		rep.TrackingCode = NewTrackingCode()
-		stored, created, err = s.store.CreateReport(ctx, postgres.NewReport{Report: rep, RequestHash: hash(req), Actor: "reporter:" + req.Channel})
+		actor := req.Actor
+		if actor == "" {
+			actor = "reporter:" + req.Channel
+		}
+		stored, created, err = s.store.CreateReport(ctx, postgres.NewReport{Report: rep, RequestHash: hash(req),
+			Actor: actor, Attachments: req.Attachments, MediaURL: req.MediaURL})
 		// A clash of random tracking codes is astronomically rare; try again.
 		if errors.Is(err, grid110.ErrConflict) && strings.Contains(err.Error(), "tracking_code") && try < 3 {
 			continue
@@ -201,7 +217,21 @@ func validate(req *Request, cats []grid110.Category) (grid110.Category, error) {
 	if len(req.IdempotencyKey) > MaxKey {
 		return cat, grid110.Invalid("Idempotency-Key", "at most %d bytes", MaxKey)
 	}
+	if req.MediaURL = strings.TrimSpace(req.MediaURL); req.MediaURL != "" && !validMediaURL(req.MediaURL) {
+		return cat, grid110.Invalid("media_url", "want an absolute http or https URL of at most %d bytes", MaxMediaURL)
+	}
 	return cat, nil
+}
+
+// validMediaURL accepts what the reports.media_url check constraint
+// accepts: an absolute http(s) URL with a host and no white space.
+func validMediaURL(s string) bool {
+	if len(s) > MaxMediaURL || strings.ContainsFunc(s, unicode.IsSpace) || !utf8.ValidString(s) ||
+		!(strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")) {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Host != ""
 }
 
 // CheckLonLat validates a longitude/latitude pair, naming the field at fault.
@@ -240,10 +270,20 @@ func validPhone(p string) bool {
 
 // hash fingerprints what a request asks for, so a retry with the same
 // Idempotency-Key can be told from a different request reusing it.
+// hash identifies a request, to tell a retry from a reused idempotency
+// key: its fields and the contents of its files.
 func hash(req Request) []byte {
 	b, _ := json.Marshal(req) // plain struct: cannot fail
-	h := sha256.Sum256(b)
-	return h[:]
+	h := sha256.New()
+	h.Write(b)
+	for _, a := range req.Attachments {
+		h.Write([]byte(a.Kind))
+		h.Write(a.SHA256)
+	}
+	if req.MediaURL != "" { // only then, so earlier requests keep their hash
+		h.Write([]byte("media_url\x00" + req.MediaURL))
+	}
+	return h.Sum(nil)
 }
 
 // trackingAlphabet is Crockford's base32: no I, L, O or U to misread.

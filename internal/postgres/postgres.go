@@ -16,6 +16,8 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"grid110/internal/grid110"
 )
@@ -58,7 +60,9 @@ func migrationProvider(pool *pgxpool.Pool, fsys fs.FS) (*goose.Provider, func() 
 	return p, db.Close, nil
 }
 
-// Migrate applies every pending migration in fsys.
+// Migrate applies every pending migration in fsys, then River's own
+// migrations (its job tables, used by internal/supervise), so that every
+// database grid110 migrates can hold deadline timers.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS, log *slog.Logger) error {
 	p, closeDB, err := migrationProvider(pool, fsys)
 	if err != nil {
@@ -72,17 +76,70 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS, log *slog.Logg
 	for _, r := range res {
 		log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration.Round(time.Millisecond))
 	}
+	return migrateRiver(ctx, pool, log)
+}
+
+// riverMigrateLock is the advisory lock key River's migrations run under.
+const riverMigrateLock = "grid110:rivermigrate"
+
+// migrateRiver applies River's pending migrations. rivermigrate takes no
+// lock of its own, so an advisory lock keeps two instances starting at
+// once from racing, as goose's session locker does for ours.
+func migrateRiver(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate river: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(hashtext($1))`, riverMigrateLock); err != nil {
+		return fmt.Errorf("migrate river: lock: %w", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext($1))`, riverMigrateLock) //nolint:errcheck // released with the session anyway
+	m, err := RiverMigrator(pool)
+	if err != nil {
+		return err
+	}
+	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return fmt.Errorf("migrate river: %w", err)
+	}
+	for _, v := range res.Versions {
+		log.Info("river migration applied", "version", v.Version, "name", v.Name, "took", v.Duration.Round(time.Millisecond))
+	}
 	return nil
 }
 
-// MigrationsPending reports whether fsys holds migrations not yet applied.
+// RiverMigrator returns River's migrator over pool (nil: only to list the
+// migrations, as pgtest does to name its template). It logs nothing;
+// Migrate logs what it applies.
+func RiverMigrator(pool *pgxpool.Pool) (*rivermigrate.Migrator[pgx.Tx], error) {
+	m, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return nil, fmt.Errorf("river migrations: %w", err)
+	}
+	return m, nil
+}
+
+// MigrationsPending reports whether fsys, or River, holds migrations not
+// yet applied.
 func MigrationsPending(ctx context.Context, pool *pgxpool.Pool, fsys fs.FS) (bool, error) {
 	p, closeDB, err := migrationProvider(pool, fsys)
 	if err != nil {
 		return false, err
 	}
 	defer closeDB()
-	return p.HasPending(ctx)
+	if pending, err := p.HasPending(ctx); err != nil || pending {
+		return pending, err
+	}
+	m, err := RiverMigrator(pool)
+	if err != nil {
+		return false, err
+	}
+	v, err := m.Validate(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("check river migrations: %w", err)
+	}
+	return !v.OK, nil
 }
 
 // Store runs grid110's SQL over a pool.

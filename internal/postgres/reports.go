@@ -18,6 +18,10 @@ type NewReport struct {
 	grid110.Report
 	RequestHash []byte // of the request body, to tell a retry from a reused key
 	Actor       string // who submitted, for the first event
+	// Attachments whose bytes are already on disk, stored with the report.
+	Attachments []Attachment
+	// MediaURL links to media kept elsewhere (Open311's media_url); "" for none.
+	MediaURL string
 }
 
 // CreateReport stores a report and its first event in one transaction and
@@ -28,12 +32,14 @@ func (s *Store) CreateReport(ctx context.Context, nr NewReport) (r grid110.Repor
 	const ins = `
 		INSERT INTO reports (tracking_code, idempotency_key, request_hash, category, description, channel,
 			location, input_crs, input_lon, input_lat, accuracy_m, grid_id, duty_team_id, team_id, department,
-			status, priority, h3_cell, reporter_name, reporter_phone, due_at)
-		VALUES (@tracking_code, NULLIF(@idempotency_key, ''), @request_hash, @category, @description, @channel,
+			status, priority, h3_cell, reporter_name, reporter_phone, due_at, media_url, stage_due_at, escalate_at)
+		SELECT @tracking_code, NULLIF(@idempotency_key, ''), @request_hash, @category, @description, @channel,
 			ST_SetSRID(ST_MakePoint(@lon, @lat), 4326), @input_crs, @input_lon, @input_lat, NULLIF(@accuracy, 0),
 			@grid_id, NULLIF(@duty_team_id, 0), NULLIF(@team_id, 0), NULLIF(@department, ''),
 			'submitted', @priority, @h3_cell, NULLIF(@reporter_name, ''), NULLIF(@reporter_phone, ''),
-			now() + (SELECT time_allowed FROM categories WHERE code = @category))
+			now() + (SELECT time_allowed FROM categories WHERE code = @category), NULLIF(@media_url, ''), f.due, f.due
+		-- The filing stage's clock starts now (migrations/0012_supervision.sql).
+		FROM (SELECT now() + (SELECT time_allowed FROM category_stages WHERE category = @category AND stage = 'filing') AS due) f
 		ON CONFLICT (idempotency_key) DO NOTHING
 		RETURNING id`
 	const event = `
@@ -50,7 +56,7 @@ func (s *Store) CreateReport(ctx context.Context, nr NewReport) (r grid110.Repor
 			"input_lon": nullFloat(rep.InputLon, rep.InputCRS != "compound"), "input_lat": nullFloat(rep.InputLat, rep.InputCRS != "compound"),
 			"accuracy": rep.AccuracyM, "grid_id": rep.GridID, "duty_team_id": rep.DutyTeamID, "team_id": rep.TeamID,
 			"department": rep.Department, "priority": rep.Priority, "h3_cell": int64(rep.H3Cell),
-			"reporter_name": rep.ReporterName, "reporter_phone": rep.ReporterPhone,
+			"reporter_name": rep.ReporterName, "reporter_phone": rep.ReporterPhone, "media_url": nr.MediaURL,
 		}).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errReplay
@@ -61,6 +67,9 @@ func (s *Store) CreateReport(ctx context.Context, nr NewReport) (r grid110.Repor
 		ev := grid110.Event{Actor: nr.Actor, Kind: "submitted", To: grid110.StatusSubmitted}
 		if err := tx.QueryRow(ctx, event, id, nr.Actor, string(rep.Channel)).Scan(&ev.ID, &ev.At); err != nil {
 			return translate(err, "insert report event")
+		}
+		if _, err := insertAttachments(ctx, tx, id, nr.Attachments); err != nil {
+			return err
 		}
 		if err := s.runHook(ctx, tx, id, ev); err != nil {
 			return err
@@ -109,42 +118,51 @@ const reportColumns = `
 	coalesce(input_lat, 0) AS input_lat, coalesce(accuracy_m, 0)::float8 AS accuracy_m, grid_id,
 	coalesce(duty_team_id, 0) AS duty_team_id, coalesce(team_id, 0) AS team_id, coalesce(department, '') AS department,
 	status, priority, h3_cell, coalesce(reporter_name, '') AS reporter_name, coalesce(reporter_phone, '') AS reporter_phone,
-	created_at, updated_at, coalesce(due_at, 'epoch') AS due_at`
+	created_at, updated_at, coalesce(due_at, 'epoch') AS due_at, stage_due_at, escalations,
+	coalesce(supervising_grid_id, 0) AS supervising_grid_id`
 
 type reportRow struct {
-	ID             int64     `db:"id"`
-	TrackingCode   string    `db:"tracking_code"`
-	IdempotencyKey string    `db:"idempotency_key"`
-	Category       string    `db:"category"`
-	Description    string    `db:"description"`
-	Channel        string    `db:"channel"`
-	Lon            float64   `db:"lon"`
-	Lat            float64   `db:"lat"`
-	InputCRS       string    `db:"input_crs"`
-	InputLon       float64   `db:"input_lon"`
-	InputLat       float64   `db:"input_lat"`
-	AccuracyM      float64   `db:"accuracy_m"`
-	GridID         int64     `db:"grid_id"`
-	DutyTeamID     int64     `db:"duty_team_id"`
-	TeamID         int64     `db:"team_id"`
-	Department     string    `db:"department"`
-	Status         string    `db:"status"`
-	Priority       int       `db:"priority"`
-	H3Cell         int64     `db:"h3_cell"`
-	ReporterName   string    `db:"reporter_name"`
-	ReporterPhone  string    `db:"reporter_phone"`
-	CreatedAt      time.Time `db:"created_at"`
-	UpdatedAt      time.Time `db:"updated_at"`
-	DueAt          time.Time `db:"due_at"`
+	ID             int64      `db:"id"`
+	TrackingCode   string     `db:"tracking_code"`
+	IdempotencyKey string     `db:"idempotency_key"`
+	Category       string     `db:"category"`
+	Description    string     `db:"description"`
+	Channel        string     `db:"channel"`
+	Lon            float64    `db:"lon"`
+	Lat            float64    `db:"lat"`
+	InputCRS       string     `db:"input_crs"`
+	InputLon       float64    `db:"input_lon"`
+	InputLat       float64    `db:"input_lat"`
+	AccuracyM      float64    `db:"accuracy_m"`
+	GridID         int64      `db:"grid_id"`
+	DutyTeamID     int64      `db:"duty_team_id"`
+	TeamID         int64      `db:"team_id"`
+	Department     string     `db:"department"`
+	Status         string     `db:"status"`
+	Priority       int        `db:"priority"`
+	H3Cell         int64      `db:"h3_cell"`
+	ReporterName   string     `db:"reporter_name"`
+	ReporterPhone  string     `db:"reporter_phone"`
+	CreatedAt      time.Time  `db:"created_at"`
+	UpdatedAt      time.Time  `db:"updated_at"`
+	DueAt          time.Time  `db:"due_at"`
+	StageDueAt     *time.Time `db:"stage_due_at"`
+	Escalations    int        `db:"escalations"`
+	SupervisingID  int64      `db:"supervising_grid_id"`
 }
 
 func (r reportRow) report() grid110.Report {
-	return grid110.Report{ID: r.ID, TrackingCode: r.TrackingCode, IdempotencyKey: r.IdempotencyKey, Category: r.Category,
+	rep := grid110.Report{ID: r.ID, TrackingCode: r.TrackingCode, IdempotencyKey: r.IdempotencyKey, Category: r.Category,
 		Description: r.Description, Channel: grid110.Channel(r.Channel), Location: orb.Point{r.Lon, r.Lat},
 		InputCRS: r.InputCRS, InputLon: r.InputLon, InputLat: r.InputLat, AccuracyM: r.AccuracyM, GridID: r.GridID,
 		DutyTeamID: r.DutyTeamID, TeamID: r.TeamID, Department: r.Department, Status: grid110.Status(r.Status),
 		Priority: r.Priority, H3Cell: uint64(r.H3Cell), ReporterName: r.ReporterName, ReporterPhone: r.ReporterPhone,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, DueAt: r.DueAt}
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, DueAt: r.DueAt, Escalations: r.Escalations,
+		SupervisingGridID: r.SupervisingID}
+	if r.StageDueAt != nil {
+		rep.StageDueAt = *r.StageDueAt
+	}
+	return rep
 }
 
 // Report returns one report by id.
@@ -157,32 +175,49 @@ func (s *Store) Report(ctx context.Context, id int64) (grid110.Report, error) {
 	return r.report(), nil
 }
 
+// ReportIn returns one report if j may see it. The error wraps ErrNotFound
+// both for no such report and for one outside j, so a report's existence
+// is not revealed to those who may not see it.
+func (s *Store) ReportIn(ctx context.Context, id int64, j grid110.Jurisdiction) (grid110.Report, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+reportColumns+` FROM reports r WHERE id = @id AND `+jurisdictionSQL,
+		jurisdictionArgs(pgx.NamedArgs{"id": id}, j))
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[reportRow])
+	if err != nil {
+		return grid110.Report{}, translate(err, fmt.Sprintf("report %d", id))
+	}
+	return r.report(), nil
+}
+
 // ReportFilter selects reports for a listing. Zero values mean "any".
 type ReportFilter struct {
-	GridID   int64 // in this grid's subtree
-	Bound    *orb.Bound
-	Category string
-	Status   grid110.Status
-	From, To time.Time // created_at in [From, To)
-	Before   int64     // keyset cursor: ids below this
-	Limit    int
+	Jurisdiction grid110.Jurisdiction // what the caller may see; the zero value sees nothing
+	GridID       int64                // in this grid's subtree
+	Bound        *orb.Bound
+	Category     string
+	Status       grid110.Status
+	From, To     time.Time // created_at in [From, To)
+	Overdue      bool      // only open cases past their stage deadline (督办)
+	Before       int64     // keyset cursor: ids below this
+	Limit        int
 }
 
 // Reports lists reports, newest (highest id) first.
 func (s *Store) Reports(ctx context.Context, f ReportFilter) ([]grid110.Report, error) {
-	q := `SELECT ` + reportColumns + ` FROM reports
-		WHERE (@grid = 0 OR grid_id IN (SELECT id FROM grids WHERE path @> ARRAY[@grid::bigint]))
+	q := `SELECT ` + reportColumns + ` FROM reports r
+		WHERE ` + jurisdictionSQL + `
+		  AND (@grid = 0 OR grid_id IN (SELECT id FROM grids WHERE path @> ARRAY[@grid::bigint]))
 		  AND (@has_bound = false OR location && ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4326))
 		  AND (@category = '' OR category = @category)
 		  AND (@status = '' OR status = @status)
 		  AND (@from::timestamptz IS NULL OR created_at >= @from)
 		  AND (@to::timestamptz IS NULL OR created_at < @to)
+		  AND (NOT @overdue OR stage_due_at < now())
 		  AND (@before = 0 OR id < @before)
 		ORDER BY id DESC
 		LIMIT @limit`
-	args := pgx.NamedArgs{"grid": f.GridID, "has_bound": f.Bound != nil, "category": f.Category, "status": string(f.Status),
-		"from": nullTime(f.From), "to": nullTime(f.To), "before": f.Before, "limit": f.Limit,
-		"minx": 0.0, "miny": 0.0, "maxx": 0.0, "maxy": 0.0}
+	args := jurisdictionArgs(pgx.NamedArgs{"grid": f.GridID, "has_bound": f.Bound != nil, "category": f.Category, "status": string(f.Status),
+		"from": nullTime(f.From), "to": nullTime(f.To), "overdue": f.Overdue, "before": f.Before, "limit": f.Limit,
+		"minx": 0.0, "miny": 0.0, "maxx": 0.0, "maxy": 0.0}, f.Jurisdiction)
 	if f.Bound != nil {
 		args["minx"], args["miny"], args["maxx"], args["maxy"] = f.Bound.Min[0], f.Bound.Min[1], f.Bound.Max[0], f.Bound.Max[1]
 	}

@@ -56,19 +56,17 @@ type StatsFilter struct {
 	From, To     time.Time // created_at in [From, To)
 }
 
-// Stages are the workflow stages Stats times, in order. Each lasts from the
-// first time a report entered its start state to the first time it entered
-// its end state (filing starts when the report is made):
+// StageHours holds a median in hours for each of grid110.Stages, in that
+// order; nil where no report in the group has completed the stage. Stats
+// times each stage from the first time a report entered it to the first
+// time it entered the next (filing starts when the report is made), so a
+// returned or reopened case counts its first pass:
 //
-//	filing        submitted -> filed       (采集建档)
+//	filing        submitted -> filed       (受理)
 //	dispatch      filed -> dispatched      (分流交办)
-//	handling      dispatched -> resolved   (处置, including returns and re-dispatch)
+//	handling      dispatched -> resolved   (处置, returns and re-dispatch included)
 //	verification  resolved -> verified     (核查)
 //	closure       verified -> closed       (办结)
-var Stages = []string{"filing", "dispatch", "handling", "verification", "closure"}
-
-// StageHours holds a median in hours for each of Stages, in that order;
-// nil where no report in the group has completed the stage.
 type StageHours [5]*float64
 
 // StatsMetrics are the numbers of one group of reports (or of all of them).
@@ -76,7 +74,10 @@ type StageHours [5]*float64
 //   - Reports: every report in the group. Open + Closed + Rejected = Reports.
 //   - Open: neither closed nor rejected, whatever the stage (grid110.Status.Open).
 //   - Closed, Rejected: in that status now; a reopened case is open again.
-//   - Overdue: open and past its due time now.
+//   - Overdue: open and past its due time (due_at, the deadline of the whole
+//     case) now.
+//   - StageOverdue: open and past the deadline of its current stage
+//     (stage_due_at, 督办) now: what GET /api/v1/reports?overdue=true lists.
 //   - ClosedOnTime: closed no later than its due time as it stands, after any
 //     granted extension (延期); a case without a due time cannot be late. The
 //     close time is reports.closed_at, or for cases closed before migration
@@ -84,13 +85,13 @@ type StageHours [5]*float64
 //   - ClosureRate (结案率) = Closed / (Reports - Rejected): rejected reports
 //     were never cases. Nil when there are no cases.
 //   - OnTimeRate (按期结案率) = ClosedOnTime / Closed. Nil when none is closed.
-//   - MedianHours: per stage (Stages), the median (percentile_cont(0.5)) over
+//   - MedianHours: per stage (grid110.Stages), the median (percentile_cont(0.5)) over
 //     the group's reports that have completed the stage, whatever their
 //     status now; a case reopened or returned counts its first pass.
 type StatsMetrics struct {
-	Reports, Open, Closed, Rejected, Overdue, ClosedOnTime int
-	ClosureRate, OnTimeRate                                *float64
-	MedianHours                                            StageHours
+	Reports, Open, Closed, Rejected, Overdue, StageOverdue, ClosedOnTime int
+	ClosureRate, OnTimeRate                                              *float64
+	MedianHours                                                          StageHours
 }
 
 // StatsRow is one group of Stats.
@@ -124,20 +125,6 @@ type Stats struct {
 	Totals StatsMetrics // over every report in the filter, not a sum of the rows
 }
 
-// statusNamesZh are the statuses as supervisors name them.
-var statusNamesZh = map[grid110.Status]string{
-	grid110.StatusSubmitted:  "待受理",
-	grid110.StatusFiled:      "已受理",
-	grid110.StatusDispatched: "已派遣",
-	grid110.StatusInProgress: "处置中",
-	grid110.StatusResolved:   "已处置",
-	grid110.StatusVerified:   "已核查",
-	grid110.StatusClosed:     "已结案",
-	grid110.StatusReturned:   "已回退",
-	grid110.StatusRejected:   "不予受理",
-	grid110.StatusReopened:   "重新办理",
-}
-
 // chinaTime is China Standard Time. Asia/Shanghai has kept +08:00 without
 // daylight saving since 1991, so the fixed zone agrees with the SQL's.
 var chinaTime = time.FixedZone("CST", 8*3600)
@@ -151,6 +138,8 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 //
 // f is one row per report with its stage times from its events: the first
 // time it entered each stage's end state, and the last time it was closed.
+// Events that keep the status (extensions, escalations) come after the
+// event that entered it, so they never change a first time.
 // Joining the events and grouping by report (rather than aggregating all
 // events first) lets the planner merge-join the whole city with the partial
 // index of migration 0013 in report order, and probe that index per report
@@ -169,6 +158,7 @@ WITH f AS (
            r.status = 'closed' AS closed,
            r.status = 'rejected' AS rejected,
            r.status NOT IN ('closed', 'rejected') AND r.due_at < now() AS overdue,
+           r.status NOT IN ('closed', 'rejected') AND r.stage_due_at < now() AS stage_overdue,
            r.status = 'closed' AND (r.due_at IS NULL
                OR coalesce(r.closed_at, max(e.at) FILTER (WHERE e.to_status = 'closed')) <= r.due_at) AS on_time,
            r.created_at,
@@ -200,6 +190,7 @@ SELECT GROUPING(k) = 1 AS total, coalesce(k, '') AS k,
        count(*) FILTER (WHERE closed) AS closed,
        count(*) FILTER (WHERE rejected) AS rejected,
        count(*) FILTER (WHERE overdue) AS overdue,
+       count(*) FILTER (WHERE stage_overdue) AS stage_overdue,
        count(*) FILTER (WHERE on_time) AS closed_on_time,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY filing) AS filing,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY dispatch) AS dispatch,
@@ -218,6 +209,7 @@ type statsAggRow struct {
 	Closed       int        `db:"closed"`
 	Rejected     int        `db:"rejected"`
 	Overdue      int        `db:"overdue"`
+	StageOverdue int        `db:"stage_overdue"`
 	ClosedOnTime int        `db:"closed_on_time"`
 	Filing       *float64   `db:"filing"`
 	Dispatch     *float64   `db:"dispatch"`
@@ -230,7 +222,7 @@ type statsAggRow struct {
 
 func (r statsAggRow) metrics() StatsMetrics {
 	m := StatsMetrics{Reports: r.Reports, Open: r.Open, Closed: r.Closed, Rejected: r.Rejected, Overdue: r.Overdue,
-		ClosedOnTime: r.ClosedOnTime, MedianHours: StageHours{r.Filing, r.Dispatch, r.Handling, r.Verification, r.Closure}}
+		StageOverdue: r.StageOverdue, ClosedOnTime: r.ClosedOnTime, MedianHours: StageHours{r.Filing, r.Dispatch, r.Handling, r.Verification, r.Closure}}
 	m.rates()
 	return m
 }
@@ -333,11 +325,8 @@ func notFoundInvalid(err error, field, format string, args ...any) error {
 // expressions costs ~300 ms, more than it saves on 200,000 rows) and with
 // enough work_mem to sort the medians in memory.
 func (s *Store) statsAggregate(ctx context.Context, f StatsFilter, by StatsBy, depth int) (map[string]statsAggRow, error) {
-	args := pgx.NamedArgs{"by": string(by), "depth": depth, "grid": f.GridID, "category": f.Category,
-		"status": string(f.Status), "team": f.TeamID, "from": nullTime(f.From), "to": nullTime(f.To)}
-	for k, v := range jurisdictionArgs(f.Jurisdiction) {
-		args[k] = v
-	}
+	args := jurisdictionArgs(pgx.NamedArgs{"by": string(by), "depth": depth, "grid": f.GridID, "category": f.Category,
+		"status": string(f.Status), "team": f.TeamID, "from": nullTime(f.From), "to": nullTime(f.To)}, f.Jurisdiction)
 	out := map[string]statsAggRow{}
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SET LOCAL jit = off; SET LOCAL work_mem = '64MB'`); err != nil {
@@ -374,7 +363,7 @@ func (s *Store) statsRows(ctx context.Context, f StatsFilter, by StatsBy, agg ma
 	switch by {
 	case StatsByStatus:
 		for _, st := range grid110.Statuses {
-			rows = append(rows, StatsRow{Key: string(st), Name: statusNamesZh[st]})
+			rows = append(rows, StatsRow{Key: string(st), Name: st.ZhName()})
 		}
 	case StatsByCategory:
 		rows, err = s.statsCategoryRows(ctx)

@@ -27,9 +27,9 @@ import (
 //	R3  T2   emergency PT-2  closed       03-04 10:00        +20h   1     2     5        6        7, reopened 8,
 //	                                                                  dispatched 9, resolved 20, verified 21, closed 30 (event only: late)
 //	R4  D1   dispute   -     rejected     03-06 00:30        +72h   rejected 1
-//	R5  D2   dispute   PT-2  in_progress  03-06 09:00        +1h    1     2     (in progress 3)         overdue
-//	R6  T2   emergency PT-1  dispatched   03-09 08:00        2100   0.5   1.5
-//	R7  T1   dispute   PT-1  submitted    04-01 07:59        2000                                       overdue
+//	R5  D2   dispute   PT-2  in_progress  03-06 09:00        +1h    1     2     (in progress 3)         overdue, stage overdue
+//	R6  T2   emergency PT-1  dispatched   03-09 08:00        2100   0.5   1.5                           stage overdue
+//	R7  T1   dispute   PT-1  submitted    04-01 07:59        2000                                       overdue (stage due 2100)
 //
 // R4 is made 30 minutes after China midnight (the day before in UTC), R7 a
 // minute before 08:00 on April 1st (still March 31st in UTC).
@@ -42,6 +42,7 @@ type statsReport struct {
 	code, grid, category, dept, team, status string
 	made                                     time.Time
 	due                                      time.Time // zero: none
+	stageDue                                 time.Time // the current stage's deadline; zero: none (closed, rejected)
 	closedAt                                 float64   // hours after made; 0: NULL (closed before migration 0009)
 	events                                   []statsEvent
 }
@@ -65,11 +66,11 @@ var statsReports = []statsReport{
 	{code: "R4", grid: "D1", category: "dispute", dept: "judicial", status: "rejected", made: time.Date(2026, 3, 6, 0, 30, 0, 0, cst),
 		due: time.Date(2026, 3, 9, 0, 30, 0, 0, cst), events: []statsEvent{{"rejected", 1}}},
 	{code: "R5", grid: "D2", category: "dispute", dept: "judicial", team: "PT-2", status: "in_progress", made: time.Date(2026, 3, 6, 9, 0, 0, 0, cst),
-		due: time.Date(2026, 3, 6, 10, 0, 0, 0, cst), events: []statsEvent{{"filed", 1}, {"dispatched", 2}, {"in_progress", 3}}},
+		due: time.Date(2026, 3, 6, 10, 0, 0, 0, cst), stageDue: time.Date(2026, 3, 6, 12, 0, 0, 0, cst), events: []statsEvent{{"filed", 1}, {"dispatched", 2}, {"in_progress", 3}}},
 	{code: "R6", grid: "T2", category: "emergency", dept: "emergency_mgmt", team: "PT-1", status: "dispatched", made: time.Date(2026, 3, 9, 8, 0, 0, 0, cst),
-		due: time.Date(2100, 1, 1, 0, 0, 0, 0, cst), events: []statsEvent{{"filed", 0.5}, {"dispatched", 1.5}}},
+		due: time.Date(2100, 1, 1, 0, 0, 0, 0, cst), stageDue: time.Date(2026, 3, 9, 10, 0, 0, 0, cst), events: []statsEvent{{"filed", 0.5}, {"dispatched", 1.5}}},
 	{code: "R7", grid: "T1", category: "dispute", dept: "judicial", team: "PT-1", status: "submitted", made: time.Date(2026, 4, 1, 7, 59, 0, 0, cst),
-		due: time.Date(2000, 1, 1, 0, 0, 0, 0, cst)},
+		due: time.Date(2000, 1, 1, 0, 0, 0, 0, cst), stageDue: time.Date(2100, 1, 1, 0, 0, 0, 0, cst)},
 }
 
 // seedStats loads the statistics fixture.
@@ -97,9 +98,12 @@ func seedStats(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	for _, r := range statsReports {
 		var id int64
-		var due, closed *time.Time
+		var due, stageDue, closed *time.Time
 		if !r.due.IsZero() {
 			due = &r.due
+		}
+		if !r.stageDue.IsZero() {
+			stageDue = &r.stageDue
 		}
 		if r.closedAt != 0 {
 			t := r.made.Add(hours(r.closedAt))
@@ -107,13 +111,13 @@ func seedStats(ctx context.Context, pool *pgxpool.Pool) error {
 		}
 		err := pool.QueryRow(ctx, `
 			INSERT INTO reports (tracking_code, category, description, channel, location, input_crs, grid_id, team_id,
-			                     department, status, priority, h3_cell, created_at, updated_at, due_at, closed_at)
+			                     department, status, priority, h3_cell, created_at, updated_at, due_at, stage_due_at, closed_at)
 			VALUES (@code, @category, 'stats fixture', 'web', ST_SetSRID(ST_MakePoint(117.05, 24.05), 4326), 'wgs84',
 			        (SELECT id FROM grids WHERE code = @grid), (SELECT id FROM teams WHERE code = @team),
-			        @dept, @status, 3, 0, @made, @made, @due, @closed)
+			        @dept, @status, 3, 0, @made, @made, @due, @stage_due, @closed)
 			RETURNING id`,
 			pgx.NamedArgs{"code": r.code, "category": r.category, "grid": r.grid, "team": r.team, "dept": r.dept,
-				"status": r.status, "made": r.made, "due": due, "closed": closed}).Scan(&id)
+				"status": r.status, "made": r.made, "due": due, "stage_due": stageDue, "closed": closed}).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("report %s: %w", r.code, err)
 		}
@@ -189,6 +193,12 @@ func m(reports, open, closed, rejected, overdue, onTime int, medians ...float64)
 
 var none = []float64{-1, -1, -1, -1, -1}
 
+// stageOverdue returns m with StageOverdue n.
+func stageOverdue(m postgres.StatsMetrics, n int) postgres.StatsMetrics {
+	m.StageOverdue = n
+	return m
+}
+
 var approx = cmpopts.EquateApprox(0, 1e-9)
 
 // rowsByKey maps each row's key to its metrics.
@@ -206,7 +216,8 @@ func TestStatsTotalsAndCategories(t *testing.T) {
 	st := f.mustStats(t, postgres.StatsFilter{Jurisdiction: all}, postgres.StatsByCategory)
 	// Closure 3 / (7 - 1); on time: R1 only (R2 closed late, R3's last close is late).
 	// Filing 0.5 1 1 1 2; dispatch 1 1 1 2 2; handling 3 17 26; verification 1 10 10; closure 1 18 40.
-	if diff := cmp.Diff(m(7, 3, 3, 1, 2, 1, 1, 1, 17, 10, 18), st.Totals, approx); diff != "" {
+	// Past the stage deadline: R5 and R6 (R7 is past the case's due time only).
+	if diff := cmp.Diff(stageOverdue(m(7, 3, 3, 1, 2, 1, 1, 1, 17, 10, 18), 2), st.Totals, approx); diff != "" {
 		t.Errorf("totals (-want +got):\n%s", diff)
 	}
 	if *st.Totals.ClosureRate != 0.5 || *st.Totals.OnTimeRate != 1.0/3 {
@@ -219,9 +230,9 @@ func TestStatsTotalsAndCategories(t *testing.T) {
 	got := rowsByKey(st)
 	want := map[string]postgres.StatsMetrics{
 		// Filing 1 2 1; dispatch 2 2 1; handling 17 26 (even: the mean of the middle two); closure 18 40.
-		"dispute": m(5, 2, 2, 1, 2, 1, 1, 2, 21.5, 10, 29),
+		"dispute": stageOverdue(m(5, 2, 2, 1, 2, 1, 1, 2, 21.5, 10, 29), 1),
 		// Filing 1 0.5; R3's first pass only.
-		"emergency": m(2, 1, 1, 0, 0, 0, 0.75, 1, 3, 1, 1),
+		"emergency": stageOverdue(m(2, 1, 1, 0, 0, 0, 0.75, 1, 3, 1, 1), 1),
 		"tip":       m(0, 0, 0, 0, 0, 0, none...),
 	}
 	for k, w := range want {
@@ -266,7 +277,7 @@ func TestStatsByGrid(t *testing.T) {
 	got := rowsByKey(st)
 	want := map[string]postgres.StatsMetrics{
 		"T1": m(3, 1, 2, 0, 1, 1, 1.5, 2, 21.5, 10, 29),
-		"T2": m(2, 1, 1, 0, 0, 0, 0.75, 1, 3, 1, 1),
+		"T2": stageOverdue(m(2, 1, 1, 0, 0, 0, 0.75, 1, 3, 1, 1), 1),
 		"D1": m(1, 0, 0, 1, 0, 0, none...),
 	}
 	if diff := cmp.Diff(want, got, approx); diff != "" {
@@ -315,7 +326,7 @@ func TestStatsByStatusAndTeam(t *testing.T) {
 		t.Errorf("teams (-want +got):\n%s", diff)
 	}
 	// PT-2: R3 (closed late) and R5 (open, overdue).
-	if diff := cmp.Diff(m(2, 1, 1, 0, 1, 0, 1, 1, 3, 1, 1), st.Rows[1].StatsMetrics, approx); diff != "" {
+	if diff := cmp.Diff(stageOverdue(m(2, 1, 1, 0, 1, 0, 1, 1, 3, 1, 1), 1), st.Rows[1].StatsMetrics, approx); diff != "" {
 		t.Errorf("PT-2 (-want +got):\n%s", diff)
 	}
 }

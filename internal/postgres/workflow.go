@@ -16,7 +16,8 @@ import (
 const caseColumns = `
 	id, status, priority, coalesce(team_id, 0) AS team_id, coalesce(department, '') AS department, due_at,
 	extension_requested_until, extensions, coalesce(duplicate_of, 0) AS duplicate_of,
-	coalesce(resolution_note, '') AS resolution_note, resolved_at, closed_at`
+	coalesce(resolution_note, '') AS resolution_note, resolved_at, closed_at,
+	stage_due_at, escalate_at, escalations, coalesce(supervising_grid_id, 0) AS supervising_grid_id`
 
 type caseRow struct {
 	ID                      int64      `db:"id"`
@@ -31,6 +32,10 @@ type caseRow struct {
 	ResolutionNote          string     `db:"resolution_note"`
 	ResolvedAt              *time.Time `db:"resolved_at"`
 	ClosedAt                *time.Time `db:"closed_at"`
+	StageDueAt              *time.Time `db:"stage_due_at"`
+	EscalateAt              *time.Time `db:"escalate_at"`
+	Escalations             int        `db:"escalations"`
+	SupervisingGridID       int64      `db:"supervising_grid_id"`
 }
 
 func (r caseRow) caseOf() grid110.Case {
@@ -43,7 +48,8 @@ func (r caseRow) caseOf() grid110.Case {
 	return grid110.Case{ReportID: r.ID, Status: grid110.Status(r.Status), Priority: r.Priority, TeamID: r.TeamID,
 		Department: r.Department, DueAt: t(r.DueAt), ExtensionAsked: t(r.ExtensionRequestedUntil),
 		Extensions: r.Extensions, DuplicateOf: r.DuplicateOf, ResolutionNote: r.ResolutionNote,
-		ResolvedAt: t(r.ResolvedAt), ClosedAt: t(r.ClosedAt)}
+		ResolvedAt: t(r.ResolvedAt), ClosedAt: t(r.ClosedAt), StageDueAt: t(r.StageDueAt), EscalateAt: t(r.EscalateAt),
+		Escalations: r.Escalations, SupervisingGridID: r.SupervisingGridID}
 }
 
 // querier is what both the pool and a transaction offer.
@@ -106,11 +112,12 @@ func (s *Store) Move(ctx context.Context, req grid110.MoveRequest) (grid110.Even
 	err := req.Validate()
 	if err == nil {
 		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			var after grid110.Case
 			var err error
-			if ev, err = move(ctx, tx, req); err != nil {
+			if ev, after, err = move(ctx, tx, req); err != nil || s.hook == nil {
 				return err
 			}
-			return s.runHook(ctx, tx, req.ReportID, ev)
+			return s.hook(ctx, tx, after, ev) // after is the case as the move left it: no need to read it again
 		})
 	}
 	if err != nil {
@@ -119,18 +126,18 @@ func (s *Store) Move(ctx context.Context, req grid110.MoveRequest) (grid110.Even
 	return ev, nil
 }
 
-func move(ctx context.Context, tx pgx.Tx, req grid110.MoveRequest) (grid110.Event, error) {
+func move(ctx context.Context, tx pgx.Tx, req grid110.MoveRequest) (grid110.Event, grid110.Case, error) {
 	before, err := selectCase(ctx, tx, req.ReportID)
 	if err != nil {
-		return grid110.Event{}, err
+		return grid110.Event{}, grid110.Case{}, err
 	}
 	to, err := before.Check(req)
 	if err != nil {
-		return grid110.Event{}, err
+		return grid110.Event{}, grid110.Case{}, err
 	}
 	if req.Move == grid110.MoveReject && req.DuplicateOf != 0 {
 		if req.DuplicateOf, err = originalOf(ctx, tx, req); err != nil {
-			return grid110.Event{}, err
+			return grid110.Event{}, grid110.Case{}, err
 		}
 	}
 	after, err := updateCase(ctx, tx, before, to, req)
@@ -140,42 +147,55 @@ func move(ctx context.Context, tx pgx.Tx, req grid110.MoveRequest) (grid110.Even
 		// request against the case as it is now.
 		now, err := selectCase(ctx, tx, req.ReportID)
 		if err != nil {
-			return grid110.Event{}, err
+			return grid110.Event{}, grid110.Case{}, err
 		}
 		if _, err := now.Check(req); err != nil {
-			return grid110.Event{}, err
+			return grid110.Event{}, grid110.Case{}, err
 		}
-		return grid110.Event{}, &grid110.StateError{Move: req.Move, Current: now.Status, Reason: "the case changed meanwhile; try again"}
+		return grid110.Event{}, grid110.Case{}, &grid110.StateError{Move: req.Move, Current: now.Status, Reason: "the case changed meanwhile; try again"}
 	}
 	if err != nil {
-		return grid110.Event{}, err
+		return grid110.Event{}, grid110.Case{}, err
 	}
 	ev, err := insertEvent(ctx, tx, before, after, req)
 	if err != nil {
-		return grid110.Event{}, err
+		return grid110.Event{}, grid110.Case{}, err
 	}
 	if len(req.Attachments) > 0 {
 		tag, err := tx.Exec(ctx, `UPDATE attachments SET event_id = $1 WHERE report_id = $2 AND id = ANY($3) AND event_id IS NULL`,
 			ev.ID, req.ReportID, req.Attachments)
 		if err != nil {
-			return grid110.Event{}, translate(err, "claim attachments")
+			return grid110.Event{}, grid110.Case{}, translate(err, "claim attachments")
 		}
 		if tag.RowsAffected() != int64(len(req.Attachments)) {
-			return grid110.Event{}, grid110.Invalid("attachments", "%v: not all are stored for report %d and unused", req.Attachments, req.ReportID)
+			return grid110.Event{}, grid110.Case{}, grid110.Invalid("attachments", "%v: not all are stored for report %d and unused", req.Attachments, req.ReportID)
 		}
 	}
 	msg, _ := json.Marshal(map[string]any{"id": req.ReportID, "op": "moved", "move": req.Move, "from": ev.From, "to": ev.To})
 	if _, err := tx.Exec(ctx, `SELECT pg_notify('grid110_reports', $1)`, string(msg)); err != nil {
-		return grid110.Event{}, fmt.Errorf("notify: %w", err)
+		return grid110.Event{}, grid110.Case{}, fmt.Errorf("notify: %w", err)
 	}
-	return ev, nil
+	return ev, after, nil
 }
+
+// stageDueSQL is the stage deadline after a move: a move into another
+// stage starts that stage's clock (NULL for closed and rejected, which
+// have none); a granted extension pushes the handling deadline as far as
+// it pushes due_at; other moves keep it. The next escalation restarts
+// from the new deadline in both cases (escalateSQL).
+const (
+	stageDueSQL = `CASE WHEN @new_stage THEN now() + (SELECT cs.time_allowed FROM category_stages cs
+	                                                 WHERE cs.category = reports.category AND cs.stage = @to_stage)
+	                    WHEN @extend THEN stage_due_at + coalesce(@due_at - due_at, interval '0')
+	                    ELSE stage_due_at END`
+	stageSQL = `stage_due_at = ` + stageDueSQL + `, escalate_at = CASE WHEN @new_stage OR @extend THEN ` + stageDueSQL + ` ELSE escalate_at END`
+)
 
 // updateCase writes the move if the case is still in before.Status and
 // the move's own condition holds; pgx.ErrNoRows means it was not.
 func updateCase(ctx context.Context, tx pgx.Tx, before grid110.Case, to grid110.Status, req grid110.MoveRequest) (grid110.Case, error) {
 	m := moveSQL[req.Move]
-	q := `UPDATE reports SET status = @to, updated_at = now()`
+	q := `UPDATE reports SET status = @to, updated_at = now(), ` + stageSQL
 	if m.set != "" {
 		q += ", " + m.set
 	}
@@ -188,9 +208,12 @@ func updateCase(ctx context.Context, tx pgx.Tx, before grid110.Case, to grid110.
 	if req.Move == grid110.MoveGrantExtension {
 		due = before.GrantedDue(req)
 	}
+	fromStage, _ := grid110.StageOf(before.Status)
+	toStage, _ := grid110.StageOf(to)
 	rows, _ := tx.Query(ctx, q, pgx.NamedArgs{"id": req.ReportID, "from": before.Status, "to": to,
 		"team_id": req.TeamID, "department": req.Department, "note": req.Note, "due_at": due,
-		"explicit": !req.DueAt.IsZero(), "duplicate_of": req.DuplicateOf})
+		"explicit": !req.DueAt.IsZero(), "duplicate_of": req.DuplicateOf,
+		"new_stage": fromStage != toStage, "to_stage": string(toStage), "extend": req.Move == grid110.MoveGrantExtension})
 	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[caseRow])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return grid110.Case{}, err
@@ -244,6 +267,9 @@ func insertEvent(ctx context.Context, tx pgx.Tx, before, after grid110.Case, req
 		data["due_at"], data["requested_due_at"] = before.DueAt, after.ExtensionAsked
 	case grid110.MoveGrantExtension:
 		data["previous_due_at"], data["due_at"] = before.DueAt, after.DueAt
+		if !after.StageDueAt.IsZero() {
+			data["stage_due_at"] = after.StageDueAt
+		}
 	case grid110.MoveReject:
 		if after.DuplicateOf != 0 {
 			data["duplicate_of"] = after.DuplicateOf

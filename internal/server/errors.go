@@ -18,6 +18,10 @@ type errorBody struct {
 	Error   string          `json:"error"`
 	Field   string          `json:"field,omitempty"`
 	Nearest *nearestGridRef `json:"nearest_grid,omitempty"`
+	// For a workflow move that does not fit the case: where it is now and
+	// the moves its state allows.
+	CurrentStatus grid110.Status `json:"current_status,omitempty"`
+	AllowedMoves  []grid110.Move `json:"allowed_moves,omitempty"`
 }
 
 type nearestGridRef struct {
@@ -34,6 +38,10 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, grid110.ErrConflict):
 		return http.StatusConflict
+	case errors.Is(err, grid110.ErrUnauthorized):
+		return http.StatusUnauthorized
+	case errors.Is(err, grid110.ErrTooMany):
+		return http.StatusTooManyRequests
 	case errors.Is(err, grid110.ErrForbidden):
 		return http.StatusForbidden
 	case errors.Is(err, grid110.ErrUnprocessable):
@@ -61,6 +69,10 @@ func errorReply(err error) (int, errorBody) {
 	if errors.As(err, &ve) {
 		body.Field, body.Error = ve.Field, ve.Error()
 	}
+	var se *grid110.StateError
+	if errors.As(err, &se) {
+		body.CurrentStatus, body.AllowedMoves = se.Current, grid110.MovesFrom(se.Current)
+	}
 	var oe *grid110.OutsideError
 	if errors.As(err, &oe) && oe.Nearest != nil {
 		body.Nearest = &nearestGridRef{GridRef: *oe.Nearest, DistanceM: oe.DistanceM}
@@ -78,10 +90,16 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// The client went away; nobody is left to answer.
 		return
 	}
+	if isOpen311(c) {
+		// open311Errors answers the errors of Open311's routes; what
+		// reaches here from them (a timeout ContextTimeout made a 503, a
+		// panic Recover made an error) answers in Open311's format too.
+		s.writeOpen311Error(c, err)
+		return
+	}
 	code, body := errorReply(err)
 	if code >= 500 {
-		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
-			"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
+		s.logFailure(c, err)
 	}
 	if c.Request().Method == http.MethodHead {
 		err = c.NoContent(code)
@@ -93,13 +111,34 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
+// logFailure logs a server error, once per request, with the request id.
+func (s *Server) logFailure(c echo.Context, err error) {
+	s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
+		"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
+}
+
 // bindJSON decodes a JSON body into v, naming the field or position at fault.
 func bindJSON(c echo.Context, v any, maxBytes int64) error {
 	r := c.Request()
 	if ct := r.Header.Get(echo.HeaderContentType); ct != "" && !isJSON(ct) {
 		return grid110.Invalid("Content-Type", "%q is not application/json", ct)
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(c.Response(), r.Body, maxBytes))
+	return decodeJSON(http.MaxBytesReader(c.Response(), r.Body, maxBytes), v, maxBytes)
+}
+
+// decodeJSONPart decodes the JSON of a multipart form field.
+func decodeJSONPart(r io.Reader, v any) error {
+	const max = 64 << 10
+	err := decodeJSON(io.LimitReader(r, max), v, max)
+	var ve *grid110.ValidationError
+	if errors.As(err, &ve) && ve.Field == "body" {
+		ve.Field = "report"
+	}
+	return err
+}
+
+func decodeJSON(r io.Reader, v any, maxBytes int64) error {
+	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err, maxBytes)

@@ -18,11 +18,10 @@ import (
 	"grid110/internal/patrol"
 )
 
-// callerIsStaff reports whether the caller holds a staff role, who may see
-// the counts of cells and grids with few reports. There is no
-// authentication yet (issue 4 adds staff accounts and roles), so every
-// caller is treated as the public and small counts are always withheld.
-func callerIsStaff(echo.Context) bool { return false }
+// callerIsStaff reports whether the caller is signed in (staff or an API
+// client), who may see the counts of cells and grids with few reports;
+// for the public, small counts are withheld.
+func callerIsStaff(c echo.Context) bool { return !principalOf(c).Anonymous() }
 
 // minReports is the suppression threshold in force.
 func (s *Server) minReports() int {

@@ -11,9 +11,10 @@ import (
 // metrics counts requests and their latency by route (the route pattern,
 // never the raw path, so ids do not explode the label space).
 type metrics struct {
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
-	located  prometheus.Counter
+	signins, moves *prometheus.CounterVec
+	requests       *prometheus.CounterVec
+	latency        *prometheus.HistogramVec
+	located        prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -28,8 +29,14 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		located: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "grid110_points_located_total", Help: "Points located, single and batch.",
 		}),
+		signins: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "grid110_signins_total", Help: "Staff sign-in attempts by result (ok, failed).",
+		}, []string{"result"}),
+		moves: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "grid110_workflow_moves_total", Help: "Workflow moves made, by move.",
+		}, []string{"move"}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.located)
+	reg.MustRegister(m.requests, m.latency, m.located, m.signins, m.moves)
 	return m
 }
 

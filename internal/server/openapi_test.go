@@ -16,6 +16,7 @@ import (
 	"grid110/internal/grid110"
 	"grid110/internal/intake"
 	"grid110/internal/locate"
+	"grid110/internal/postgres"
 )
 
 // loadOpenAPI parses openapi.json, the document GET /api/v1/openapi.json serves.
@@ -47,7 +48,7 @@ func TestOpenAPIVersion(t *testing.T) {
 
 var (
 	// groupRe finds route groups, such as api := e.Group("/api/v1").
-	groupRe = regexp.MustCompile(`(\w+)\s*:=\s*e\.Group\("([^"]*)"\)`)
+	groupRe = regexp.MustCompile(`(\w+)\s*:=\s*e\.Group\("([^"]*)"[^)]*\)`)
 	// routeRe finds route registrations with a literal path, such as api.GET("/reports/:id", ...).
 	routeRe = regexp.MustCompile(`\b(\w+)\.(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\("([^"]*)"`)
 	// callRe finds every route registration, to catch any routeRe cannot read.
@@ -254,11 +255,13 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	ll := lonLat{117.65, 24.51, "gcj02"}
 	res := locateResponse{Input: ll, Point: ll, Grid: ref, Chain: []grid110.GridRef{ref}, DutyTeam: &team,
 		Teams: []locate.NearbyTeam{near}}
-	eb := errorBody{Error: "e", Field: "lon", Nearest: &nearestGridRef{GridRef: ref, DistanceM: 3}}
+	eb := errorBody{Error: "e", Field: "lon", Nearest: &nearestGridRef{GridRef: ref, DistanceM: 3},
+		CurrentStatus: grid110.StatusFiled, AllowedMoves: []grid110.Move{grid110.MoveDispatch}}
 	ev := grid110.Event{ID: 1, At: at, Actor: "a", Kind: "k", From: grid110.StatusFiled, To: grid110.StatusDispatched,
 		Note: "n", Data: map[string]any{"x": 1}}
 	rep := reportResponse{ID: 1, Location: ll, Input: &ll, Grid: &ref, Chain: []grid110.GridRef{ref}, DutyTeam: &team,
 		Team: &near, Department: "d", CreatedAt: at, UpdatedAt: at, DueAt: &at, Events: []grid110.Event{ev}}
+	rep.Stage, rep.StageDueAt, rep.Overdue, rep.Escalations, rep.SupervisingGrid = grid110.StageHandling, &at, true, 1, &ref
 	g := grid110.Grid{GridRef: ref, Geom: orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}}, AreaM: 10}
 	detail := gridFeature(g)
 	detail.Properties["chain"] = []grid110.GridRef{ref} // as getGrid adds them
@@ -266,6 +269,12 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	fc := geojson.NewFeatureCollection()
 	fc.Append(gridFeature(g))
 	d := 3.0
+	user := userResponse{Principal: grid110.Principal{TeamID: 1, Department: "d"}, Grid: &ref}
+	dup := duplicateRef{ID: 1}
+	att := attachmentRef{ID: 1, EventID: 2}
+	cs := caseResponse{reportResponse: rep, Reporter: &reporterContact{}, ResolutionNote: "n", ExtensionRequestedUntil: &at,
+		DuplicateOf: 3, LikelyDuplicates: []duplicateRef{dup}, Attachments: []attachmentRef{att}}
+	step := postgres.TrackingStep{Status: "filed", Note: "n"}
 	sh := stageHours{&d, &d, &d, &d, &d}
 	sm := statsMetrics{ClosureRate: &d, OnTimeRate: &d, MedianHours: sh}
 	sf := statsFilter{Grid: 2, GridCode: "350602", GridName: "芗城区", Category: "dispute", Status: grid110.StatusClosed,
@@ -290,7 +299,29 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"Report", rep, reportResponse{}},
 		{"ReportPage", reportPage{Items: []reportResponse{rep}, NextCursor: "MQ"}, reportPage{}},
 		{"Category", categoryResponse{}, categoryResponse{}},
+		{"LoginRequest", loginRequest{}, nil},
+		{"User", user, userResponse{}},
+		{"LoginResponse", loginResponse{User: user}, loginResponse{}},
+		{"MoveRequest", moveRequest{DueAt: &at, Attachments: []int64{1}}, nil},
+		{"MoveResponse", moveResponse{Event: ev, Report: cs}, moveResponse{}},
+		{"Case", cs, caseResponse{}},
+		{"ReporterContact", reporterContact{Name: "王**", Phone: "138****5678", Masked: true}, reporterContact{}},
+		{"Duplicate", dup, duplicateRef{}},
+		{"Attachment", att, attachmentRef{}},
+		{"CreatedReport", createdResponse{reportResponse: rep, Attachments: []attachmentRef{att}, LikelyDuplicates: []duplicateRef{dup}}, createdResponse{}},
+		{"Tracking", trackResponse{Rating: &postgres.Rating{}, History: []postgres.TrackingStep{step}}, trackResponse{}},
+		{"TrackingStep", step, postgres.TrackingStep{}},
+		{"Rating", postgres.Rating{Comment: "c"}, postgres.Rating{}},
+		{"RatingRequest", ratingRequest{}, nil},
+		{"LiveEvent", postgres.LiveEvent{From: "a", To: "b", TeamID: 1, Department: "d"}, postgres.LiveEvent{}},
 		{"Team", teamResponse{TeamRef: team, GridID: 3, DistanceM: &d}, teamResponse{}},
+		{"Open311Error", open311Error{Code: 400, Description: "d"}, open311Error{}},
+		{"Open311Discovery", open311Discovery{Endpoints: []open311Endpoint{{}}}, open311Discovery{}},
+		{"Open311Endpoint", open311Endpoint{Formats: []string{"text/xml"}}, open311Endpoint{}},
+		{"Open311Service", open311Service{ServiceCode: "dispute"}, open311Service{}},
+		{"Open311ServiceDefinition", open311Definition{ServiceCode: "dispute"}, open311Definition{}},
+		{"Open311Created", open311Created{ServiceRequestID: 1, ServiceNotice: "n"}, open311Created{}},
+		{"Open311Request", open311Request{ServiceRequestID: 1, Description: "d", MediaURL: "https://x"}, open311Request{}},
 		{"GridFeature", gridFeature(g), gridFeature(g)},
 		{"GridProperties", gridFeature(g).Properties, gridFeature(grid110.Grid{}).Properties},
 		{"GridDetailProperties", detail.Properties, gridFeature(grid110.Grid{}).Properties},

@@ -47,3 +47,21 @@ func TestParseBBoxRefusesNaN(t *testing.T) {
 		t.Errorf("parseBBox(NaN…) = %v; want refused", err)
 	}
 }
+
+func FuzzParseTrackingCode(f *testing.F) {
+	for _, s := range []string{"K7QM-3XPA-9D2F", "k7qm3xpa9d2f", " K7QM-3XPA-9D2F ", "K7QM--3XPA9D2F", "", "ÄÄÄÄ-ÄÄÄÄ-ÄÄÄÄ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		code, err := parseTrackingCode(s)
+		if err != nil {
+			return
+		}
+		if len(code) != 14 || code[4] != '-' || code[9] != '-' || strings.ToUpper(code) != code {
+			t.Errorf("%q → %q: not a normalised code", s, code)
+		}
+		if again, err := parseTrackingCode(code); err != nil || again != code {
+			t.Errorf("%q → %q → %q, %v: not stable", s, code, again, err)
+		}
+	})
+}

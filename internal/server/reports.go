@@ -36,7 +36,14 @@ type reportResponse struct {
 	CreatedAt    time.Time          `json:"created_at"`
 	UpdatedAt    time.Time          `json:"updated_at"`
 	DueAt        *time.Time         `json:"due_at,omitempty"`
-	Events       []grid110.Event    `json:"events,omitempty"`
+	// Supervision (督办): the current stage and its deadline, and the
+	// escalations of a case that overstayed one.
+	Stage           grid110.Stage    `json:"stage,omitempty"`
+	StageDueAt      *time.Time       `json:"stage_due_at,omitempty"`
+	Overdue         bool             `json:"overdue,omitempty"`
+	Escalations     int              `json:"escalations,omitempty"`
+	SupervisingGrid *grid110.GridRef `json:"supervising_grid,omitempty"`
+	Events          []grid110.Event  `json:"events,omitempty"`
 }
 
 func (s *Server) newReportResponse(r grid110.Report) reportResponse {
@@ -62,7 +69,30 @@ func (s *Server) newReportResponse(r grid110.Report) reportResponse {
 	if !r.DueAt.IsZero() && r.DueAt.Unix() > 0 {
 		out.DueAt = &r.DueAt
 	}
+	s.addSupervision(&out, r)
 	return out
+}
+
+// addSupervision adds the case's stage deadline and escalations to out.
+func (s *Server) addSupervision(out *reportResponse, r grid110.Report) {
+	if st, ok := grid110.StageOf(r.Status); ok && !r.StageDueAt.IsZero() {
+		out.Stage, out.StageDueAt, out.Overdue = st, &r.StageDueAt, r.StageDueAt.Before(time.Now())
+	}
+	out.Escalations = r.Escalations
+	if chain, ok := s.locator.Snapshot().Chain(r.SupervisingGridID); ok && r.SupervisingGridID != 0 {
+		g := chain[len(chain)-1]
+		out.SupervisingGrid = &g
+	}
+}
+
+// createdResponse answers a submission: the report, the attachments
+// stored with it, and earlier reports it likely duplicates (the same
+// category nearby and recently), so the submitter can see the matter is
+// known and staff can link them.
+type createdResponse struct {
+	reportResponse
+	Attachments      []attachmentRef `json:"attachments"`
+	LikelyDuplicates []duplicateRef  `json:"likely_duplicates"`
 }
 
 // createReport handles POST /api/v1/reports. With an Idempotency-Key
@@ -70,19 +100,45 @@ func (s *Server) newReportResponse(r grid110.Report) reportResponse {
 // Idempotent-Replayed: true), never a second report.
 func (s *Server) createReport(c echo.Context) error {
 	var req intake.Request
-	if err := bindJSON(c, &req, 64<<10); err != nil {
-		return err
+	var atts []postgres.Attachment
+	var err error
+	if ct := c.Request().Header.Get(echo.HeaderContentType); strings.HasPrefix(ct, echo.MIMEMultipartForm) {
+		atts, err = s.readMultipartReport(c, &req)
+	} else {
+		err = bindJSON(c, &req, 64<<10)
 	}
-	req.IdempotencyKey = strings.TrimSpace(c.Request().Header.Get("Idempotency-Key"))
-	res, err := s.intake.Submit(c.Request().Context(), req)
 	if err != nil {
 		return err
 	}
-	out := s.newReportResponse(res.Report)
+	req.IdempotencyKey = strings.TrimSpace(c.Request().Header.Get("Idempotency-Key"))
+	p := principalOf(c)
+	if !p.Anonymous() {
+		req.Actor = p.Actor()
+		if p.Role == grid110.StaffAPIClient && req.Channel == "" {
+			req.Channel = string(grid110.ChannelAPI)
+		}
+	}
+	req.Attachments = atts
+	ctx := c.Request().Context()
+	res, err := s.intake.Submit(ctx, req)
+	if err != nil {
+		return err
+	}
+	out := createdResponse{reportResponse: s.newReportResponse(res.Report), LikelyDuplicates: []duplicateRef{}}
 	if len(res.Located.Nearest) > 0 && res.Report.TeamID == res.Located.Nearest[0].ID {
 		n := res.Located.Nearest[0]
 		out.Team = &n
 	}
+	stored, err := s.store.Attachments(ctx, res.Report.ID)
+	if err != nil {
+		return err
+	}
+	out.Attachments = attachmentRefs(stored)
+	dups, err := s.store.LikelyDuplicates(ctx, res.Report.ID, grid110.Jurisdiction{All: true})
+	if err != nil {
+		return err
+	}
+	out.LikelyDuplicates = duplicateRefs(dups)
 	if !res.Created {
 		c.Response().Header().Set("Idempotent-Replayed", "true")
 	}
@@ -90,19 +146,80 @@ func (s *Server) createReport(c echo.Context) error {
 	return c.JSON(http.StatusCreated, out)
 }
 
-// getReport handles GET /api/v1/reports/:id, with the audit trail.
+// caseResponse is a report as staff see it: the report with its audit
+// trail, its workflow state, what the caller may do with it now, and the
+// reporter's contact details (masked unless the caller's role calls back).
+type caseResponse struct {
+	reportResponse
+	AllowedMoves            []grid110.Move   `json:"allowed_moves"`
+	Reporter                *reporterContact `json:"reporter,omitempty"`
+	ResolutionNote          string           `json:"resolution_note,omitempty"`
+	Extensions              int              `json:"extensions"`
+	ExtensionRequestedUntil *time.Time       `json:"extension_requested_until,omitempty"`
+	DuplicateOf             int64            `json:"duplicate_of,omitempty"`
+	LikelyDuplicates        []duplicateRef   `json:"likely_duplicates"`
+	Attachments             []attachmentRef  `json:"attachments"`
+}
+
+type reporterContact struct {
+	Name   string `json:"name,omitempty"`
+	Phone  string `json:"phone,omitempty"`
+	Masked bool   `json:"masked"`
+}
+
+// caseOf reads report id as the caller may see it; 404 outside the
+// caller's jurisdiction.
+func (s *Server) caseOf(c echo.Context, id int64) (caseResponse, error) {
+	ctx := c.Request().Context()
+	p := principalOf(c)
+	r, err := s.store.ReportIn(ctx, id, p.Jurisdiction())
+	if err != nil {
+		return caseResponse{}, err
+	}
+	cs, err := s.store.Case(ctx, id)
+	if err != nil {
+		return caseResponse{}, err
+	}
+	out := caseResponse{reportResponse: s.newReportResponse(r), AllowedMoves: p.AllowedMoves(cs),
+		ResolutionNote: cs.ResolutionNote, Extensions: cs.Extensions, DuplicateOf: cs.DuplicateOf}
+	if !cs.ExtensionAsked.IsZero() {
+		out.ExtensionRequestedUntil = &cs.ExtensionAsked
+	}
+	if r.ReporterName != "" || r.ReporterPhone != "" {
+		rc := reporterContact{Name: r.ReporterName, Phone: r.ReporterPhone}
+		if !p.SeesContact() {
+			rc = reporterContact{Name: grid110.MaskName(r.ReporterName), Masked: true}
+			if r.ReporterPhone != "" {
+				rc.Phone = grid110.MaskPhone(r.ReporterPhone)
+			}
+		}
+		out.Reporter = &rc
+	}
+	if out.Events, err = s.store.ReportEvents(ctx, id); err != nil {
+		return caseResponse{}, err
+	}
+	dups, err := s.store.LikelyDuplicates(ctx, id, p.Jurisdiction())
+	if err != nil {
+		return caseResponse{}, err
+	}
+	out.LikelyDuplicates = duplicateRefs(dups)
+	atts, err := s.store.Attachments(ctx, id)
+	if err != nil {
+		return caseResponse{}, err
+	}
+	out.Attachments = attachmentRefs(atts)
+	return out, nil
+}
+
+// getReport handles GET /api/v1/reports/:id: the case with its audit
+// trail, for signed-in callers whose jurisdiction holds it.
 func (s *Server) getReport(c echo.Context) error {
 	id, err := parseID(c.Param("id"), "id")
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	r, err := s.store.Report(ctx, id)
+	out, err := s.caseOf(c, id)
 	if err != nil {
-		return err
-	}
-	out := s.newReportResponse(r)
-	if out.Events, err = s.store.ReportEvents(ctx, id); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, out)
@@ -114,9 +231,9 @@ type reportPage struct {
 	NextCursor string           `json:"next_cursor,omitempty"`
 }
 
-// listReports handles GET /api/v1/reports?grid=&bbox=&category=&status=&from=&to=&cursor=&limit=.
+// listReports handles GET /api/v1/reports?grid=&bbox=&category=&status=&from=&to=&overdue=&cursor=&limit=.
 func (s *Server) listReports(c echo.Context) error {
-	f := postgres.ReportFilter{Limit: 50}
+	f := postgres.ReportFilter{Limit: 50, Jurisdiction: principalOf(c).Jurisdiction()}
 	var err error
 	q := c.QueryParams()
 	if v := q.Get("grid"); v != "" {
@@ -150,6 +267,11 @@ func (s *Server) listReports(c echo.Context) error {
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		return grid110.Invalid("to", "must be after from")
+	}
+	if v := q.Get("overdue"); v != "" {
+		if f.Overdue, err = strconv.ParseBool(v); err != nil {
+			return grid110.Invalid("overdue", "%q is not true or false", v)
+		}
 	}
 	if f.Limit, err = parseLimit(q.Get("limit"), 50, 500); err != nil {
 		return err

@@ -66,7 +66,10 @@ func TestCreateReportIsIdempotent(t *testing.T) {
 		t.Errorf("reused key, different body = %d %+v; want 409", resp.StatusCode, e)
 	}
 	var got report
-	if resp := a.do("GET", fmt.Sprintf("/api/v1/reports/%d", first.ID), nil, nil, &got); resp.StatusCode != 200 {
+	if resp := a.do("GET", fmt.Sprintf("/api/v1/reports/%d", first.ID), nil, nil, nil); resp.StatusCode != 401 {
+		t.Errorf("anonymous get = %d; want 401", resp.StatusCode)
+	}
+	if resp := a.do("GET", fmt.Sprintf("/api/v1/reports/%d", first.ID), nil, a.admin(), &got); resp.StatusCode != 200 {
 		t.Fatalf("get = %d", resp.StatusCode)
 	}
 	if got.TrackingCode != first.TrackingCode || len(got.Events) != 1 || got.Events[0].To != "submitted" || got.Grid.ID != first.Grid.ID {
@@ -156,6 +159,7 @@ func TestListReportsPagesAndFilters(t *testing.T) {
 	if want < 3 {
 		t.Fatalf("the demo has only %d complaints in 芗城区; the test needs a few", want)
 	}
+	staff := a.admin()
 	seen := map[int64]bool{}
 	path := fmt.Sprintf("/api/v1/reports?grid=%d&category=complaint&limit=2", district)
 	for pages := 0; path != ""; pages++ {
@@ -163,7 +167,7 @@ func TestListReportsPagesAndFilters(t *testing.T) {
 			Items      []report `json:"items"`
 			NextCursor string   `json:"next_cursor"`
 		}
-		if resp := a.do("GET", path, nil, nil, &page); resp.StatusCode != 200 {
+		if resp := a.do("GET", path, nil, staff, &page); resp.StatusCode != 200 {
 			t.Fatalf("GET %s = %d", path, resp.StatusCode)
 		}
 		for _, r := range page.Items {
@@ -184,11 +188,11 @@ func TestListReportsPagesAndFilters(t *testing.T) {
 		{"bbox=1,2,3", "bbox"}, {"limit=0", "limit"}, {"cursor=!!!", "cursor"}, {"category=ufo", "category"},
 		{"from=2026-10-01&to=2026-09-01", "to"}} {
 		var e apiError
-		if resp := a.do("GET", "/api/v1/reports?"+q.query, nil, nil, &e); resp.StatusCode != 400 || e.Field != q.field {
+		if resp := a.do("GET", "/api/v1/reports?"+q.query, nil, staff, &e); resp.StatusCode != 400 || e.Field != q.field {
 			t.Errorf("GET reports?%s = %d %+v; want 400 on %s", q.query, resp.StatusCode, e, q.field)
 		}
 	}
-	if resp := a.do("GET", "/api/v1/reports/999999999", nil, nil, nil); resp.StatusCode != 404 {
+	if resp := a.do("GET", "/api/v1/reports/999999999", nil, staff, nil); resp.StatusCode != 404 {
 		t.Errorf("unknown report = %d; want 404", resp.StatusCode)
 	}
 }

@@ -23,13 +23,23 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	e.GET("/tiles/:layer/:z/:x/:y.mvt", s.getTile)
 
 	api := e.Group("/api/v1")
+	staff := staffOnly
 	api.GET("/openapi.json", s.openAPI)
+	api.POST("/auth/login", s.login)
+	api.POST("/auth/logout", s.logout)
+	api.GET("/auth/me", s.me, staff)
 	api.GET("/locate", s.getLocate)
 	api.POST("/locate", s.postLocate)
 	api.POST("/locate/batch", s.postLocateBatch)
 	api.POST("/reports", s.createReport)
-	api.GET("/reports", s.listReports)
-	api.GET("/reports/:id", s.getReport)
+	api.GET("/reports", s.listReports, staff)
+	api.GET("/reports/:id", s.getReport, staff)
+	api.POST("/reports/:id/moves", s.postMove, staff)
+	api.POST("/reports/:id/attachments", s.postAttachments, staff)
+	api.GET("/attachments/:id", s.getAttachment, staff)
+	api.GET("/events", s.getEvents, staff)
+	api.GET("/track/:code", s.getTrack)
+	api.POST("/track/:code/rating", s.postRating)
 	api.GET("/grids", s.listGrids)
 	api.GET("/grids/:id", s.getGrid)
 	api.GET("/teams", s.listTeams)
@@ -38,5 +48,17 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	api.GET("/hotspots/grids", s.getGridHotspots)
 	api.GET("/hotspots/emerging", s.getEmerging)
 	api.GET("/teams/:id/patrol-priorities", s.getPatrolPriorities)
-	api.GET("/stats", s.getStats)
+	api.GET("/stats", s.getStats, staff)
+
+	// Open311 GeoReport v2 (open311.go). Every path ends in .json or .xml;
+	// ids and codes hold no dots, so one segment splits at its last dot.
+	// open311Errors comes first so that authenticate's errors, too, answer
+	// in Open311's format.
+	o311 := e.Group("/open311/v2", s.open311Errors)
+	o311.GET("/discovery.:format", s.getOpen311Discovery)
+	o311.GET("/services.:format", s.getOpen311Services)
+	o311.GET("/services/:service", s.getOpen311Service)
+	o311.GET("/requests.:format", s.getOpen311Requests)
+	o311.POST("/requests.:format", s.postOpen311Request)
+	o311.GET("/requests/:request", s.getOpen311Request)
 }

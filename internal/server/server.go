@@ -19,8 +19,10 @@ import (
 
 	"grid110/internal/intake"
 	"grid110/internal/locate"
+	"grid110/internal/media"
 	"grid110/internal/patrol"
 	"grid110/internal/postgres"
+	"grid110/internal/signin"
 	"grid110/tiles"
 )
 
@@ -36,6 +38,10 @@ type Config struct {
 	// Hotspots serves /api/v1/hotspots; share the tile source's, so study
 	// areas and their graphs are built and cached once (nil: a new one).
 	Hotspots *patrol.Service
+	// Media stores report attachments (nil: reports take no files).
+	Media *media.Store
+	// SessionTTL is how long a staff sign-in lasts (0: signin.DefaultSessionTTL).
+	SessionTTL time.Duration
 }
 
 // Server is the HTTP application.
@@ -50,6 +56,9 @@ type Server struct {
 	cats    *categoryCache
 	// hotspots serves /api/v1/hotspots and patrol priorities.
 	hotspots *patrol.Service
+	signin   *signin.Service
+	media    *media.Store
+	live     *liveHub
 }
 
 // New builds the application. reg receives the Prometheus metrics.
@@ -66,6 +75,9 @@ func New(store *postgres.Store, locator *locate.Locator, cfg Config, log *slog.L
 	if s.hotspots == nil {
 		s.hotspots = patrol.New(store)
 	}
+	s.signin = signin.New(store, cfg.SessionTTL)
+	s.media = cfg.Media
+	s.live = newLiveHub()
 	s.intake = intake.New(cachedCategories{s.cats, store}, locator)
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		newPoolCollector(store.Pool()))
@@ -97,10 +109,17 @@ func New(store *postgres.Store, locator *locate.Locator, cfg Config, log *slog.L
 		},
 	}))
 	e.Use(middleware.Recover())
-	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout}))
+	// The live event stream is long-lived and must not be buffered.
+	stream := func(c echo.Context) bool { return c.Request().URL.Path == "/api/v1/events" }
+	e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: cfg.RequestTimeout, Skipper: stream}))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024,
 		// Tiles are compressed once and cached that way (internal/server/tiles.go).
-		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/tiles/") }}))
+		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/tiles/") || stream(c) }}))
+	// Every route recognises credentials when they are sent (costing
+	// nothing when they are not); routes that need them say so. Applied to
+	// the whole app rather than to route groups, because Echo gives a group
+	// with middleware catch-all routes that turn 405s into 404s.
+	e.Use(s.authenticate)
 	s.echo = e
 	s.routes(reg)
 	return s

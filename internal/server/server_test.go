@@ -19,10 +19,13 @@ import (
 
 	"grid110/internal/crs"
 	"grid110/internal/demo"
+	"grid110/internal/grid110"
 	"grid110/internal/locate"
+	"grid110/internal/media"
 	"grid110/internal/postgres"
 	"grid110/internal/postgres/pgtest"
 	"grid110/internal/server"
+	"grid110/internal/signin"
 	"grid110/migrations"
 )
 
@@ -61,10 +64,48 @@ func newAppFrom(t *testing.T, name string, seed pgtest.Seed) *app {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	go locator.Run(ctx, time.Hour)
-	go postgres.Listen(ctx, pool, []string{postgres.ChangesChannel}, log, func(string, string) { locator.Changed() }) //nolint:errcheck
-	srv := httptest.NewServer(server.New(store, locator, server.Config{MaxBatch: 100, Migrations: migrations.FS}, log, prometheus.NewRegistry()))
+	ms, err := media.NewStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := server.New(store, locator, server.Config{MaxBatch: 100, Migrations: migrations.FS, Media: ms}, log, prometheus.NewRegistry())
+	go postgres.Listen(ctx, pool, []string{postgres.ChangesChannel, postgres.ReportsChannel}, log, func(channel, payload string) { //nolint:errcheck
+		if channel == postgres.ReportsChannel {
+			api.ReportChanged(ctx, payload)
+			return
+		}
+		locator.Changed()
+	})
+	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	return &app{t: t, url: srv.URL, pool: pool, store: store, locator: locator}
+}
+
+// testPassword is every test account's password.
+const testPassword = "correct horse battery staple"
+
+// account creates a staff account and signs it in over the API; the
+// returned headers carry its bearer token.
+func (a *app) account(username string, role grid110.StaffRole, gridCode, teamCode, department string) map[string]string {
+	a.t.Helper()
+	acc := signin.NewAccount{Username: username, DisplayName: username, Role: role, GridCode: gridCode,
+		TeamCode: teamCode, Department: department, Password: testPassword}
+	if _, err := signin.New(a.store, 0).AddAccount(a.t.Context(), acc); err != nil {
+		a.t.Fatalf("add account %s: %v", username, err)
+	}
+	var lr struct {
+		Token string `json:"token"`
+	}
+	if resp := a.do("POST", "/api/v1/auth/login", map[string]string{"username": username, "password": testPassword}, nil, &lr); resp.StatusCode != 200 || lr.Token == "" {
+		a.t.Fatalf("sign in %s = %d", username, resp.StatusCode)
+	}
+	return map[string]string{"Authorization": "Bearer " + lr.Token}
+}
+
+// admin signs in a new administrator.
+func (a *app) admin() map[string]string {
+	a.t.Helper()
+	return a.account("admin", grid110.StaffAdmin, "350600", "", "")
 }
 
 // do sends a request and decodes a JSON reply into out (if not nil).

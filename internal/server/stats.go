@@ -133,6 +133,7 @@ type statsMetrics struct {
 	Closed       int        `json:"closed"`
 	Rejected     int        `json:"rejected"`
 	Overdue      int        `json:"overdue"`
+	StageOverdue int        `json:"stage_overdue"`
 	ClosedOnTime int        `json:"closed_on_time"`
 	ClosureRate  *float64   `json:"closure_rate"`
 	OnTimeRate   *float64   `json:"on_time_rate"`
@@ -160,7 +161,7 @@ func roundPtr(p *float64, places int) *float64 {
 func newStatsMetrics(m postgres.StatsMetrics) statsMetrics {
 	h := m.MedianHours
 	return statsMetrics{Reports: m.Reports, Open: m.Open, Closed: m.Closed, Rejected: m.Rejected, Overdue: m.Overdue,
-		ClosedOnTime: m.ClosedOnTime, ClosureRate: roundPtr(m.ClosureRate, 4), OnTimeRate: roundPtr(m.OnTimeRate, 4),
+		StageOverdue: m.StageOverdue, ClosedOnTime: m.ClosedOnTime, ClosureRate: roundPtr(m.ClosureRate, 4), OnTimeRate: roundPtr(m.OnTimeRate, 4),
 		MedianHours: stageHours{roundPtr(h[0], 2), roundPtr(h[1], 2), roundPtr(h[2], 2), roundPtr(h[3], 2), roundPtr(h[4], 2)}}
 }
 
@@ -187,8 +188,9 @@ func newStatsResponse(st postgres.Stats) statsResponse {
 	return out
 }
 
-// getStats handles GET /api/v1/stats: the supervisors' statistics of the
-// reports the caller may see, as JSON or CSV (format=csv, or Accept: text/csv).
+// getStats handles GET /api/v1/stats (staff only): the supervisors'
+// statistics of the reports in the caller's jurisdiction, as JSON or CSV
+// (format=csv, or Accept: text/csv).
 func (s *Server) getStats(c echo.Context) error {
 	q, err := parseStatsQuery(c.QueryParams(), c.Request().Header.Get(echo.HeaderAccept))
 	if err != nil {
@@ -200,7 +202,7 @@ func (s *Server) getStats(c echo.Context) error {
 			return err
 		}
 	}
-	q.Filter.Jurisdiction = s.statsJurisdiction(c)
+	q.Filter.Jurisdiction = principalOf(c).Jurisdiction()
 	st, err := s.store.Stats(ctx, q.Filter, q.By)
 	if err != nil {
 		return err
@@ -212,15 +214,16 @@ func (s *Server) getStats(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// statsColumns are the CSV columns after key and name, headed in Chinese
-// and with the JSON name.
-var statsColumns = []string{
-	"案件数 (reports)", "未办结 (open)", "已结案 (closed)", "不予受理 (rejected)", "超期 (overdue)",
-	"按期结案数 (closed_on_time)", "结案率 (closure_rate)", "按期结案率 (on_time_rate)",
-	"受理时长中位数/小时 (median_hours.filing)", "派遣时长中位数/小时 (median_hours.dispatch)",
-	"处置时长中位数/小时 (median_hours.handling)", "核查时长中位数/小时 (median_hours.verification)",
-	"结案时长中位数/小时 (median_hours.closure)",
-}
+// statsColumns are the CSV columns after the group's own, headed in
+// Chinese and with the JSON name.
+var statsColumns = func() []string {
+	cols := []string{"案件数 (reports)", "未办结 (open)", "已结案 (closed)", "不予受理 (rejected)", "超期 (overdue)",
+		"环节超时 (stage_overdue)", "按期结案数 (closed_on_time)", "结案率 (closure_rate)", "按期结案率 (on_time_rate)"}
+	for _, st := range grid110.Stages {
+		cols = append(cols, st.ZhName()+"时长中位数/小时 (median_hours."+string(st)+")")
+	}
+	return cols
+}()
 
 // statsCSV writes the rows and then the totals (key "total", name 合计) as
 // UTF-8 CSV with a byte order mark, so that Excel reads the Chinese, and a
@@ -275,7 +278,7 @@ func (m statsMetrics) csv() []string {
 	}
 	h := m.MedianHours
 	return []string{strconv.Itoa(m.Reports), strconv.Itoa(m.Open), strconv.Itoa(m.Closed), strconv.Itoa(m.Rejected),
-		strconv.Itoa(m.Overdue), strconv.Itoa(m.ClosedOnTime), f(m.ClosureRate), f(m.OnTimeRate),
+		strconv.Itoa(m.Overdue), strconv.Itoa(m.StageOverdue), strconv.Itoa(m.ClosedOnTime), f(m.ClosureRate), f(m.OnTimeRate),
 		f(h.Filing), f(h.Dispatch), f(h.Handling), f(h.Verification), f(h.Closure)}
 }
 

@@ -1,10 +1,11 @@
 // Package pgtest gives each test its own migrated PostGIS database.
 //
 // Once per test binary, under an advisory lock, it creates a template
-// database named after a hash of the migrations and migrates it; each test
-// then clones it with CREATE DATABASE … TEMPLATE (milliseconds) and drops
-// the clone when it ends. Fixtures that are slow to build, such as the demo
-// city, get a template of their own the same way (NewFrom).
+// database named after a hash of the migrations (grid110's and River's)
+// and migrates it; each test then clones it with CREATE DATABASE …
+// TEMPLATE (milliseconds) and drops the clone when it ends. Fixtures that
+// are slow to build, such as the demo city, get a template of their own the
+// same way (NewFrom).
 //
 // TEST_DATABASE_URL names a database to administer from (make test sets it).
 // Without it tests skip, except under CI=true, where they fail: CI must not
@@ -174,7 +175,7 @@ func build(ctx context.Context, conn *pgx.Conn, admin, tpl string, seed Seed) er
 	return err
 }
 
-// fixtureKey hashes the migrations and, for seeded fixtures, the test binary
+// fixtureKey hashes the migrations (ours and River's) and, for seeded fixtures, the test binary
 // (which holds the seeding code), so a changed schema or seed makes a new template.
 func fixtureKey(name string, seeded bool) (string, error) {
 	h := sha256.New()
@@ -197,6 +198,16 @@ func fixtureKey(name string, seeded bool) (string, error) {
 		}
 		io.WriteString(h, f)
 		h.Write(b)
+	}
+	// River's migrations come with the module, not from migrations/: a new
+	// River version must make a new template too.
+	river, err := postgres.RiverMigrator(nil)
+	if err != nil {
+		return "", err
+	}
+	for _, m := range river.AllVersions() {
+		fmt.Fprintf(h, "river %d %s\n", m.Version, m.Name)
+		io.WriteString(h, m.SQLUp)
 	}
 	if seeded {
 		exe, err := os.Executable()
