@@ -209,8 +209,23 @@ func (l *loader) bulk(ctx context.Context, fn func(pgx.Tx) error) error {
 }
 
 // analyze refreshes planner statistics after the bulk load.
+//
+// VACUUM as well as ANALYZE: it sets the visibility map of the freshly
+// loaded tables, so index-only scans (the statistics' stage-event index)
+// answer from the index at once instead of after autovacuum comes by.
 func (l *loader) analyze(ctx context.Context) error {
-	_, err := l.pool.Exec(ctx, `ANALYZE grids, teams, team_members, reports, report_events`)
+	conn, err := l.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	// The pool's statement timeout is meant for requests; VACUUM cannot run
+	// in a transaction, so it is lifted on this connection and restored.
+	if _, err := conn.Exec(ctx, `SET statement_timeout = 0`); err != nil {
+		return err
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `RESET statement_timeout`) //nolint:errcheck // a failed RESET leaves only a longer timeout
+	_, err = conn.Exec(ctx, `VACUUM (ANALYZE) grids, teams, team_members, reports, report_events`)
 	return err
 }
 

@@ -56,6 +56,33 @@ func ParseStatus(s string) (Status, error) {
 // Open reports whether a case in this state still needs work.
 func (s Status) Open() bool { return s != StatusClosed && s != StatusRejected }
 
+// ZhName is the status as supervisors name it in Chinese.
+func (s Status) ZhName() string {
+	switch s {
+	case StatusSubmitted:
+		return "待受理"
+	case StatusFiled:
+		return "已受理"
+	case StatusDispatched:
+		return "已派遣"
+	case StatusInProgress:
+		return "处置中"
+	case StatusResolved:
+		return "已处置"
+	case StatusVerified:
+		return "已核查"
+	case StatusClosed:
+		return "已结案"
+	case StatusReturned:
+		return "已回退"
+	case StatusRejected:
+		return "不予受理"
+	case StatusReopened:
+		return "重新办理"
+	}
+	return string(s)
+}
+
 // Channel is how a report reached us.
 type Channel string
 

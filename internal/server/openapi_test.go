@@ -275,6 +275,10 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	cs := caseResponse{reportResponse: rep, Reporter: &reporterContact{}, ResolutionNote: "n", ExtensionRequestedUntil: &at,
 		DuplicateOf: 3, LikelyDuplicates: []duplicateRef{dup}, Attachments: []attachmentRef{att}}
 	step := postgres.TrackingStep{Status: "filed", Note: "n"}
+	sh := stageHours{&d, &d, &d, &d, &d}
+	sm := statsMetrics{ClosureRate: &d, OnTimeRate: &d, MedianHours: sh}
+	sf := statsFilter{Grid: 2, GridCode: "350602", GridName: "芗城区", Category: "dispute", Status: grid110.StatusClosed,
+		Team: 3, From: &at, To: &at}
 	cases := []struct {
 		schema    string
 		full, min any // min nil: skip the required check (request bodies)
@@ -330,6 +334,11 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"Emerging", emergingResponse{}, emergingResponse{}},
 		{"PatrolPriority", priorityItem{DistanceM: &d}, priorityItem{}},
 		{"PatrolPriorities", prioritiesResponse{}, prioritiesResponse{}},
+		{"StageHours", sh, stageHours{}},
+		{"StatsMetrics", sm, statsMetrics{}},
+		{"StatsRow", statsRow{GridID: 2, Direct: true, TeamID: 3, Start: &at, End: &at, statsMetrics: sm}, statsRow{}},
+		{"StatsFilter", sf, statsFilter{}},
+		{"Stats", statsResponse{Filter: sf, Rows: []statsRow{{statsMetrics: sm}}, Totals: sm}, statsResponse{}},
 		{"Compound", compoundResponse{GridRef: ref, Chain: []grid110.GridRef{ref}, Point: ll, DutyTeam: &team}, compoundResponse{}},
 		{"WebConfig", webConfig{BasemapStyleURL: "u", PublicURL: "p"}, webConfig{}},
 	}

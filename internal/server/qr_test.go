@@ -1,10 +1,8 @@
 package server_test
 
 import (
-	"bytes"
 	"image"
 	"image/png"
-	"io"
 	"io/fs"
 	"net/http"
 	"regexp"
@@ -29,21 +27,6 @@ func (a *app) mustGrid(level string) (int64, string, string) {
 		a.t.Fatalf("a %s grid: %v", level, err)
 	}
 	return id, code, name
-}
-
-// get fetches path and returns the response with its body read.
-func (a *app) get(path string) (*http.Response, []byte) {
-	a.t.Helper()
-	resp, err := http.Get(a.url + path)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	return resp, b
 }
 
 // wantBitmap is the QR symbol (quiet zone included) that encodes url.
@@ -130,11 +113,11 @@ func TestGridQRCodes(t *testing.T) {
 		query string
 		size  int
 	}{{"", 512}, {"?size=300", 300}, {"?size=2048", 2048}} {
-		resp, body := a.get(path + "/qr.png" + tc.query)
+		resp, body := a.get(path+"/qr.png"+tc.query, nil)
 		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" {
 			t.Fatalf("GET qr.png%s = %d %s", tc.query, resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
-		img, err := png.Decode(bytes.NewReader(body))
+		img, err := png.Decode(strings.NewReader(body))
 		if err != nil {
 			t.Fatalf("qr.png%s: %v", tc.query, err)
 		}
@@ -146,11 +129,11 @@ func TestGridQRCodes(t *testing.T) {
 		}
 	}
 
-	resp, body := a.get(path + "/qr.svg")
+	resp, body := a.get(path+"/qr.svg", nil)
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/svg+xml") {
 		t.Fatalf("GET qr.svg = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	svg := string(body)
+	svg := body
 	if got := svgModules(t, svg); !sameBitmap(got, want) {
 		t.Errorf("qr.svg does not encode %s/r/%s", a.url, code)
 	}
@@ -167,8 +150,8 @@ func TestGridQRCodePublicURL(t *testing.T) {
 	t.Parallel()
 	a := newAppFrom(t, "demo", seedDemo, func(c *server.Config) { c.PublicURL = "https://grid110.example.cn/zz" })
 	id, code, _ := a.mustGrid("compound")
-	_, body := a.get("/api/v1/grids/" + strconv.FormatInt(id, 10) + "/qr.svg")
-	got := svgModules(t, string(body))
+	_, body := a.get("/api/v1/grids/"+strconv.FormatInt(id, 10)+"/qr.svg", nil)
+	got := svgModules(t, body)
 	if !sameBitmap(got, wantBitmap(t, "https://grid110.example.cn/zz/r/"+code)) {
 		t.Errorf("qr.svg does not encode the public URL https://grid110.example.cn/zz/r/%s", code)
 	}
@@ -232,11 +215,11 @@ func TestQRSheet(t *testing.T) {
 	if rows.Err() != nil || len(codes) == 0 {
 		t.Fatalf("compounds of community %d: %v (%d)", id, rows.Err(), len(codes))
 	}
-	resp, body := a.get("/api/v1/grids/" + strconv.FormatInt(id, 10) + "/qr-sheet")
+	resp, body := a.get("/api/v1/grids/"+strconv.FormatInt(id, 10)+"/qr-sheet", nil)
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("GET qr-sheet = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	page := string(body)
+	page := body
 	if !strings.Contains(page, "size: A4") || !strings.Contains(page, name) {
 		t.Errorf("sheet lacks the A4 page rule or the community's name %s", name)
 	}
@@ -304,7 +287,7 @@ func TestWebPages(t *testing.T) {
 		{"/", `id="map"`}, {"/index.html", `id="map"`}, {"/r/350602001001001", `id="report-form"`},
 		{"/track/ABCD2345", `id="track"`}, {"/login", `id="login-form"`},
 	} {
-		resp, body := a.get(tc.path)
+		resp, body := a.get(tc.path, nil)
 		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 			t.Errorf("GET %s = %d %s", tc.path, resp.StatusCode, resp.Header.Get("Content-Type"))
 			continue
@@ -312,7 +295,7 @@ func TestWebPages(t *testing.T) {
 		if cc := resp.Header.Get("Cache-Control"); cc != "no-cache" {
 			t.Errorf("GET %s: Cache-Control %q, want no-cache", tc.path, cc)
 		}
-		if !strings.Contains(string(body), tc.marker) {
+		if !strings.Contains(body, tc.marker) {
 			t.Errorf("GET %s does not hold %s", tc.path, tc.marker)
 		}
 		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self'") {
@@ -331,7 +314,7 @@ func TestWebPages(t *testing.T) {
 		}
 	}
 	for _, p := range []string{"/r", "/r/", "/nope", "/assets/nope.js"} {
-		if resp, _ := a.get(p); resp.StatusCode != 404 {
+		if resp, _ := a.get(p, nil); resp.StatusCode != 404 {
 			t.Errorf("GET %s = %d, want 404", p, resp.StatusCode)
 		}
 	}
@@ -339,7 +322,7 @@ func TestWebPages(t *testing.T) {
 	if err != nil || len(assets) == 0 {
 		t.Fatalf("no scripts in web/dist/assets (%v): build the front end with npm run build", err)
 	}
-	resp, _ := a.get(strings.TrimPrefix(assets[0], "dist"))
+	resp, _ := a.get(strings.TrimPrefix(assets[0], "dist"), nil)
 	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" ||
 		!strings.Contains(resp.Header.Get("Content-Type"), "javascript") {
 		t.Errorf("GET %s = %d, Cache-Control %q, type %q", assets[0], resp.StatusCode, resp.Header.Get("Cache-Control"), resp.Header.Get("Content-Type"))

@@ -55,6 +55,7 @@ func (s *Server) routes(reg *prometheus.Registry) {
 	api.GET("/hotspots/grids", s.getGridHotspots)
 	api.GET("/hotspots/emerging", s.getEmerging)
 	api.GET("/teams/:id/patrol-priorities", s.getPatrolPriorities)
+	api.GET("/stats", s.getStats, staff)
 
 	// Open311 GeoReport v2 (open311.go). Every path ends in .json or .xml;
 	// ids and codes hold no dots, so one segment splits at its last dot.
