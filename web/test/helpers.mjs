@@ -37,7 +37,7 @@ export async function signIn() {
   return session.token;
 }
 
-/** sessionScript puts a session into localStorage before any page script runs. */
+/** withSession signs in and puts the session into localStorage before any page script runs. */
 export async function withSession(context) {
   const login = await api('/api/v1/auth/login', { method: 'POST', body: { username: USER, password: PASSWORD } });
   await context.addInitScript((l) => {
