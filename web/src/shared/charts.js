@@ -8,7 +8,9 @@ const W = 320;
 export function barChart(items, { unit = '' } = {}) {
   const max = Math.max(1, ...items.map((i) => i.value));
   const row = 20;
-  const labelW = 92;
+  // Room for the longest label: about 12 px a Chinese character, 6.5 px a Latin one.
+  const width = (t) => [...t].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e80 ? 12 : 6.5), 0);
+  const labelW = Math.min(150, Math.max(60, ...items.map((i) => width(String(i.label)) + 10)));
   const h = items.length * row + 4;
   const bars = items.map((it, i) => {
     const w = Math.max(1, ((W - labelW - 48) * it.value) / max);
