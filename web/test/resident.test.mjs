@@ -202,6 +202,33 @@ describe('resident report page', () => {
     await context.close();
   });
 
+  test('sending the same report again after the retries gave up reuses its key', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await page.clock.install(); // the minute of retry pauses passes at once
+    const text = `单元门禁坏了 ${Date.now()}`;
+    await fillReport(page, text, 'complaint');
+    let down = true;
+    const keys = [];
+    await page.route(BASE + '/api/v1/reports', async (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      if (down) await route.abort('internetdisconnected');
+      else await route.continue();
+    });
+    await page.click('#submit');
+    const failed = page.locator('#form-error:not([hidden])');
+    for (let i = 0; i < 20 && !(await failed.isVisible()); i++) await page.clock.runFor(10000);
+    assert.match(await failed.textContent(), /提交失败/);
+    assert.equal(keys.length, 7, 'the first try and six retries');
+    down = false;
+    await page.click('#submit');
+    await page.locator('#done').waitFor();
+    assert.equal(new Set(keys).size, 1, 'one key for every attempt of the same report');
+    const list = await api(`/api/v1/reports?grid=${compound.id}&category=complaint&limit=100`, { token: await signIn() });
+    assert.equal(list.items.filter((r) => r.description === text).length, 1);
+    await context.close();
+  });
+
   test('a voice note recorded in the browser goes up with the report', async () => {
     // Chromium's fake microphone (a tone) stands in for a resident's voice.
     const voiceBrowser = await launch(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);

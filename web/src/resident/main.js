@@ -13,9 +13,10 @@ const code = decodeURIComponent(location.pathname.replace(/^\/r\//, '').split('/
 const $ = (id) => document.getElementById(id);
 const state = {
   compound: null, cats: [], category: '', photos: [], voice: null, location: null, fileErrors: [],
-  // One key per draft, kept across reloads of the page, so a report sent
-  // just before the connection dropped is not sent twice.
-  key: sessionStorage.getItem('grid110.draftKey.' + code) || '',
+  // The Idempotency-Key of the report as last sent, with its fingerprint:
+  // sending the same report again (after every retry failed) reuses the key,
+  // so it cannot be stored twice; a changed report is a new request.
+  sent: null,
 };
 window.grid110 = { state };
 
@@ -180,20 +181,30 @@ function locate() {
   }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
 }
 
-/** body builds the request: JSON, or multipart when there are files. */
-function body(withLocation) {
+/** reportOf is the report as JSON: the compound, or the GPS fix when asked and shared. */
+function reportOf(withLocation) {
   const report = {
     category: state.category, description: $('description').value.trim(), compound_code: code, channel: 'qr',
     reporter_name: $('reporter-name').value.trim(), reporter_phone: $('reporter-phone').value.trim(),
   };
   const l = state.location;
   if (withLocation && l) Object.assign(report, { lon: l.lon, lat: l.lat, crs: 'wgs84', accuracy_m: Math.min(100000, Math.round(l.accuracy)) });
+  return report;
+}
+
+/** body builds the request: JSON, or multipart when there are files. */
+function body(report) {
   if (!state.photos.length && !state.voice) return report;
   const fd = new FormData();
   fd.append('report', new Blob([JSON.stringify(report)], { type: 'application/json' }), 'report.json');
   state.photos.forEach((p, i) => fd.append('photo', p.blob, `photo-${i + 1}.jpg`));
   if (state.voice) fd.append('voice', state.voice.blob, 'voice.' + extOf(state.voice.blob.type));
   return fd;
+}
+
+/** fingerprint identifies what a request says: the report and its files (the blobs themselves). */
+function fingerprint(report) {
+  return JSON.stringify(report) + state.photos.map((p) => `|${p.url}`).join('') + (state.voice ? `|${state.voice.url}` : '');
 }
 
 function showError(msg) {
@@ -208,22 +219,21 @@ async function send() {
   const btn = $('submit');
   btn.disabled = true;
   btn.textContent = t('r.sending');
-  if (!state.key) {
-    state.key = newKey();
-    sessionStorage.setItem('grid110.draftKey.' + code, state.key);
-  }
+  const first = reportOf(true);
+  const fp = fingerprint(first);
+  if (state.sent?.fp !== fp) state.sent = { fp, key: newKey() };
   const onRetry = (n) => { btn.textContent = t('r.retrying', { n }); };
   try {
     let out;
     try {
-      out = await submitReport(body(true), state.key, onRetry);
+      out = await submitReport(body(first), state.sent.key, onRetry);
     } catch (err) {
       // A GPS fix outside every grid (a poor fix, or a phone far away):
       // the compound the QR code names is where the report belongs.
       if (!(err instanceof ApiError && err.status === 422 && state.location)) throw err;
-      state.key = newKey();
-      sessionStorage.setItem('grid110.draftKey.' + code, state.key);
-      out = await submitReport(body(false), state.key, onRetry);
+      const second = reportOf(false);
+      state.sent = { fp: fingerprint(second), key: newKey() };
+      out = await submitReport(body(second), state.sent.key, onRetry);
     }
     done(out.report);
   } catch (err) {
@@ -235,7 +245,7 @@ async function send() {
 }
 
 function done(report) {
-  sessionStorage.removeItem('grid110.draftKey.' + code);
+  state.sent = null;
   state.done = report;
   window.grid110.report = report;
   $('tracking-code').textContent = report.tracking_code;

@@ -1,5 +1,5 @@
 // Sending a report over a poor connection. One Idempotency-Key is made per
-// draft and sent with every attempt, so a retry after a lost answer gets
+// version of the report (main.js) and sent with every attempt, so a retry after a lost answer gets
 // the report the first attempt stored (Idempotent-Replayed), never a
 // second one. Network failures and server trouble (5xx, 408, 429) are
 // retried with growing pauses; mistakes in the report (other 4xx) are not.
