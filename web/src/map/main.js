@@ -70,10 +70,9 @@ async function boot() {
   const legend = new Legend(map, document.getElementById('legend'));
   const labels = new GridLabels(map);
   Object.assign(app, { legend, labels });
-  let ready = false; // the style has loaded
-  map.once('style.load', () => { ready = true; });
   map.on('sourcedata', (e) => {
-    if (!ready || !e.isSourceLoaded || e.sourceDataType === 'metadata') return;
+    // Tile data of a source implies the style and its layers are there.
+    if (!e.isSourceLoaded || e.sourceDataType === 'metadata' || !map.getLayer('choropleth')) return;
     if (e.sourceId === 'grid-stats') legend.update();
     if (e.sourceId === 'grids') labels.update();
   });
@@ -142,7 +141,6 @@ async function boot() {
     map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
     map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
   }
-
 }
 
 function buildLayerSwitcher(map, legend) {
