@@ -65,3 +65,17 @@ func FuzzParseTrackingCode(f *testing.F) {
 		}
 	})
 }
+
+func TestRedactURI(t *testing.T) {
+	for in, want := range map[string]string{
+		"/api/v1/events?access_token=g110s_secret":         "/api/v1/events?access_token=REDACTED",
+		"/open311/v2/requests.json?api_key=g110k_x&page=2": "/open311/v2/requests.json?api_key=REDACTED&page=2",
+		"/api/v1/locate?lon=1&lat=2":                       "/api/v1/locate?lon=1&lat=2",
+		"/tiles/grids/1/2/3.mvt":                           "/tiles/grids/1/2/3.mvt",
+		"/api/v1/events?access_token=%zz":                  "/api/v1/events?(unparsable query withheld)",
+	} {
+		if got := redactURI(in); got != want || strings.Contains(got, "secret") {
+			t.Errorf("redactURI(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

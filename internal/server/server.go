@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -110,7 +111,7 @@ func New(store *postgres.Store, locator *locate.Locator, cfg Config, log *slog.L
 			if !s.log.Enabled(c.Request().Context(), lvl) {
 				return nil
 			}
-			s.log.Log(c.Request().Context(), lvl, "request", "method", v.Method, "uri", v.URI, "status", v.Status,
+			s.log.Log(c.Request().Context(), lvl, "request", "method", v.Method, "uri", redactURI(v.URI), "status", v.Status,
 				"latency_ms", float64(v.Latency.Microseconds())/1000, "request_id", v.RequestID)
 			return nil
 		},
@@ -216,4 +217,23 @@ func (p *poolCollector) Collect(ch chan<- prometheus.Metric) {
 	cn(p.acquires, float64(st.AcquireCount()))
 	cn(p.emptyAcquires, float64(st.EmptyAcquireCount()))
 	cn(p.waitSeconds, st.AcquireDuration().Seconds())
+}
+
+// redactURI hides credentials passed in a query (access_token for
+// EventSource, api_key for Open311) so they never reach the logs.
+func redactURI(uri string) string {
+	path, query, ok := strings.Cut(uri, "?")
+	if !ok || (!strings.Contains(query, "access_token=") && !strings.Contains(query, "api_key=")) {
+		return uri
+	}
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return path + "?(unparsable query withheld)"
+	}
+	for _, k := range []string{"access_token", "api_key"} {
+		if q.Has(k) {
+			q.Set(k, "REDACTED")
+		}
+	}
+	return path + "?" + q.Encode()
 }
