@@ -63,16 +63,10 @@ func duplicateRefs(ds []postgres.Duplicate) []duplicateRef {
 // the form.
 const maxUpload = media.MaxPhotos*media.MaxPhotoBytes + media.MaxVoices*media.MaxVoiceBytes + 1<<20
 
-// readMultipartReport reads a multipart/form-data report: a part named
-// "report" holding the JSON body, and file parts "photo" and "voice".
-// Files are checked and stored on disk as they stream in; their records
-// go into the report's own transaction.
-func (s *Server) readMultipartReport(c echo.Context, into any) ([]postgres.Attachment, error) {
-	return s.readMultipartFiles(c, into)
-}
-
-// readMultipartFiles reads the file parts of a multipart form, and the
-// "report" part into into when into is not nil (where it is required).
+// readMultipartFiles reads a multipart/form-data body: file parts "photo"
+// and "voice", and, when into is not nil, the required part "report"
+// holding the report's JSON. Files are checked and stored on disk as they
+// stream in; the caller records them in its own transaction.
 func (s *Server) readMultipartFiles(c echo.Context, into any) ([]postgres.Attachment, error) {
 	if s.media == nil {
 		return nil, grid110.Invalid("Content-Type", "this server takes no attachments (no media directory configured); send application/json")

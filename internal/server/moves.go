@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -103,14 +104,11 @@ func movesText(ms []grid110.Move) string {
 	if len(ms) == 0 {
 		return "make no moves"
 	}
-	s := ""
+	names := make([]string, len(ms))
 	for i, m := range ms {
-		if i > 0 {
-			s += ", "
-		}
-		s += string(m)
+		names[i] = string(m)
 	}
-	return s
+	return strings.Join(names, ", ")
 }
 
 func (e *forbiddenMove) Is(target error) bool { return target == grid110.ErrForbidden }

@@ -103,7 +103,7 @@ func (s *Server) createReport(c echo.Context) error {
 	var atts []postgres.Attachment
 	var err error
 	if ct := c.Request().Header.Get(echo.HeaderContentType); strings.HasPrefix(ct, echo.MIMEMultipartForm) {
-		atts, err = s.readMultipartReport(c, &req)
+		atts, err = s.readMultipartFiles(c, &req)
 	} else {
 		err = bindJSON(c, &req, 64<<10)
 	}

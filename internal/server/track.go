@@ -57,16 +57,17 @@ func (s *Server) getTrack(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, trackResponse{TrackingCode: t.TrackingCode, Category: t.Category, Status: t.Status,
-		Open: t.Status.Open(), CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, Grid: trackGrid{Name: t.GridName},
-		History: nonNilSteps(t.History), CanRate: t.CanRate, Rating: t.Rating})
+	return c.JSON(http.StatusOK, newTrackResponse(t))
 }
 
-func nonNilSteps(s []postgres.TrackingStep) []postgres.TrackingStep {
-	if s == nil {
-		return []postgres.TrackingStep{}
+func newTrackResponse(t postgres.Tracking) trackResponse {
+	history := t.History
+	if history == nil {
+		history = []postgres.TrackingStep{}
 	}
-	return s
+	return trackResponse{TrackingCode: t.TrackingCode, Category: t.Category, Status: t.Status,
+		Open: t.Status.Open(), CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, Grid: trackGrid{Name: t.GridName},
+		History: history, CanRate: t.CanRate, Rating: t.Rating}
 }
 
 type ratingRequest struct {
@@ -104,7 +105,5 @@ func (s *Server) postRating(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, trackResponse{TrackingCode: t.TrackingCode, Category: t.Category, Status: t.Status,
-		Open: t.Status.Open(), CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, Grid: trackGrid{Name: t.GridName},
-		History: nonNilSteps(t.History), CanRate: t.CanRate, Rating: t.Rating})
+	return c.JSON(http.StatusOK, newTrackResponse(t))
 }
